@@ -1,0 +1,38 @@
+"""Repertoire Search: full-text search over the Chinese Repertoire of the Practice of the Security Council."""
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Create the Flask application (the factory pattern of flaskr)."""
+    from flask import Flask
+
+    # templates/ and static/ live at the top level of the project, not inside the package.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(
+        # Where the Whoosh index lives; built by `python -m search build`.
+        INDEX_DIR=os.path.join(app.instance_path, "index"),
+        # Chapter files indexed when no index exists yet.
+        SEEDS_DIR=str(PROJECT_ROOT / "seeds"),
+        # Hits per page in the HTML interface.
+        PAGE_SIZE=20,
+    )
+    for key in ("INDEX_DIR", "SEEDS_DIR"):
+        value = os.environ.get(f"REPERTOIRE_{key}")
+        if value:
+            app.config[key] = value
+    if test_config:
+        app.config.update(test_config)
+
+    from . import web
+
+    app.register_blueprint(web.bp)
+    web.init_app(app)
+    return app
