@@ -24,6 +24,8 @@ def cmd_parse(args):
     from .corpus import parse_corpus, record_to_dict
 
     corpus = parse_corpus(args.files or _default_files())
+    for warning in corpus.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     out = {
         "paragraphs": [record_to_dict(p) for p in corpus.paragraphs],
         "footnotes": [record_to_dict(f) for f in corpus.footnotes],

@@ -98,6 +98,7 @@ class Corpus:
 def read_chapter_text(path):
     """Read a chapter file as text; UTF-8, or GB18030/GBK when it is not UTF-8.
 
+    :returns: (text, warnings)
     :raises CorpusError: missing, empty, binary or undecodable file.
     """
     path = Path(path)
@@ -115,11 +116,15 @@ def read_chapter_text(path):
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise CorpusError(path, "binary data (NUL byte), not a text file", line)
     try:
-        return data.decode(ENCODINGS[0])
+        return data.decode(ENCODINGS[0]), []
     except UnicodeDecodeError as exc:
         first_error = exc
+    if first_error.reason == "unexpected end of data":
+        # A file cut off inside a character (a truncated copy): keep everything before it.
+        warning = f"{_display_path(path)}: the file ends inside a character; its last bytes were dropped"
+        return data[: first_error.start].decode(ENCODINGS[0]), [warning]
     try:
-        return data.decode(ENCODINGS[1])
+        return data.decode(ENCODINGS[1]), []
     except UnicodeDecodeError:
         line = data[: first_error.start].count(b"\n") + 1
         raise CorpusError(path, "not valid UTF-8 or GB18030 text", line) from None
@@ -495,9 +500,10 @@ def parse_chapter(path, order_start=0):
 
     :raises CorpusError: the file cannot be read, or is not a Repertoire chapter.
     """
-    text = read_chapter_text(path)
+    text, warnings = read_chapter_text(path)
     lines = [_Line(no, raw.rstrip("\r")) for no, raw in enumerate(text.split("\n"), 1)]
-    blocks, raw_footnotes, warnings = _ChapterReader(path, lines).read()
+    blocks, raw_footnotes, reader_warnings = _ChapterReader(path, lines).read()
+    warnings += reader_warnings
     return _make_records(path, blocks, raw_footnotes, warnings, order_start)
 
 

@@ -415,6 +415,18 @@ def test_bad_files_raise_a_clear_error(tmp_path, content, message):
     assert message in str(exc.value)
 
 
+def test_file_cut_inside_a_character_keeps_what_is_there(tmp_path):
+    path = tmp_path / "cut.txt"
+    data = SEED.read_bytes()[:20000]
+    path.write_bytes(data)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    c = parse_chapter(path)
+    assert c.paragraphs[-1].text == "主席提请注意 2006"
+    assert [f.number for f in c.footnotes] == list(range(1, 48))
+    assert c.warnings == (f"{path}: the file ends inside a character; its last bytes were dropped",)
+
+
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(CorpusError, match="nope.txt: no such file"):
         parse_chapter(tmp_path / "nope.txt")
