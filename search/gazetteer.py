@@ -1,0 +1,159 @@
+"""Names -> countries (ISO 3166-1 alpha-3) and organisations, from search/data/gazetteer.json.
+
+Matching scans a text once, left to right, and at each position takes the longest name
+that starts there, over the names of states, of organisations and of "blocker" phrases
+(印度洋, 发展中国家, ...) that contain a state's name without naming it. So a name inside a
+longer name never matches: 印度尼西亚 is Indonesia and not India, 索马里 is not Mali,
+阿拉伯国家联盟 is an organisation.
+"""
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.json"
+
+# The extraction can leave spaces inside a name ("刚 果"); Chinese names never contain one.
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Entity:
+    code: str                 # ISO alpha-3 for countries; short code for organisations ("AU")
+    zh: str                   # Chinese display name ("联合王国")
+    en: str                   # English display name
+    kind: str                 # "country" | "org"
+    aliases: tuple[str, ...]  # every Chinese (and English) spelling that names it
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    countries: dict   # code -> Entity
+    orgs: dict        # code -> Entity
+    names: dict       # exact alias -> Entity
+    names_folded: dict  # case-folded English alias -> Entity
+    by_first: dict    # first character -> ((name, Entity | None), ...), longest first
+    first_chars: re.Pattern
+
+
+def _entities(items, kind):
+    out = {}
+    for item in items:
+        code = item["code"]
+        if code in out:
+            raise ValueError(f"{DATA_FILE}: duplicate {kind} code {code!r}")
+        aliases = tuple(dict.fromkeys([item["zh"], *item.get("aliases", ()), item["en"]]))
+        out[code] = Entity(code, item["zh"], item["en"], kind, aliases)
+    return out
+
+
+@functools.cache
+def _load():
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    countries = _entities(data["countries"], "country")
+    orgs = _entities(data["orgs"], "org")
+    names, folded, scanned = {}, {}, {}
+    for entity in [*countries.values(), *orgs.values()]:
+        for alias in entity.aliases:
+            if names.setdefault(alias, entity) is not entity:
+                raise ValueError(f"{DATA_FILE}: {alias!r} names both {names[alias].code} and {entity.code}")
+            if _CJK.search(alias):
+                scanned[alias] = entity
+            else:
+                # English names are for lookups only: "Mali" is inside "Somalia".
+                folded.setdefault(alias.casefold(), entity)
+    for phrase in data.get("blockers", ()):
+        if phrase in names:
+            raise ValueError(f"{DATA_FILE}: blocker {phrase!r} is a name of {names[phrase].code}")
+        scanned[phrase] = None
+    by_first = {}
+    for name in sorted(scanned, key=len, reverse=True):
+        by_first.setdefault(name[0], []).append((name, scanned[name]))
+    first_chars = re.compile("[" + re.escape("".join(by_first)) + "]")
+    return _Gazetteer(
+        countries, orgs, names, folded, {c: tuple(v) for c, v in by_first.items()}, first_chars
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _scan(text):
+    # Leftmost-longest: corpus.py asks for countries and then orgs of the same text, hence the cache.
+    g = _load()
+    text = _SPACE.sub("", text)
+    found = []
+    pos = 0
+    while (m := g.first_chars.search(text, pos)) is not None:
+        pos = m.start()
+        for name, entity in g.by_first[text[pos]]:
+            if text.startswith(name, pos):
+                if entity is not None:
+                    found.append(entity)
+                pos += len(name)
+                break
+        else:
+            pos += 1
+    return tuple(found)
+
+
+def _codes(text, kind):
+    if not text:
+        return ()
+    return tuple(dict.fromkeys(e.code for e in _scan(text) if e.kind == kind))
+
+
+def find_countries(text):
+    """ISO alpha-3 codes of the states named in `text`, in order of first mention, without duplicates."""
+    return _codes(text, "country")
+
+
+def find_orgs(text):
+    """Codes of the organisations named in `text`, in order of first mention, without duplicates."""
+    return _codes(text, "org")
+
+
+def country(code):
+    """The country with this ISO alpha-3 code (exact, upper case), or None."""
+    return _load().countries.get(code)
+
+
+def org(code):
+    """The organisation with this code ("AU", "EU"), or None."""
+    return _load().orgs.get(code)
+
+
+def _lookup(value, table, kind):
+    if not isinstance(value, str) or not value.strip():
+        return None
+    g = _load()
+    value = value.strip()
+    entity = table.get(value.upper())
+    if entity is None:
+        entity = g.names.get(value) or g.names.get(_SPACE.sub("", value)) or g.names_folded.get(value.casefold())
+    return entity if entity is not None and entity.kind == kind else None
+
+
+def lookup_country(value):
+    """The country named by an ISO alpha-3 code (any case), its Chinese or English name or any alias; else None."""
+    return _lookup(value, _load().countries, "country")
+
+
+def lookup_org(value):
+    """The organisation named by its code (any case), its Chinese or English name or any alias; else None."""
+    return _lookup(value, _load().orgs, "org")
+
+
+def entity_to_dict(entity):
+    """The JSON shape of a country or organisation: {"code", "zh", "en"}."""
+    return {"code": entity.code, "zh": entity.zh, "en": entity.en}
+
+
+def all_countries():
+    """All member and observer states, sorted by code."""
+    return sorted(_load().countries.values(), key=lambda e: e.code)
+
+
+def all_orgs():
+    """All organisations, sorted by code."""
+    return sorted(_load().orgs.values(), key=lambda e: e.code)
