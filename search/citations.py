@@ -7,6 +7,7 @@ citation of the whole document.
 """
 import re
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 from . import gazetteer
 
@@ -59,8 +60,12 @@ class Citation:
 
 
 def document_url(symbol, lang="zh"):
-    """The undocs.org address that opens `symbol` in `lang` ("zh" or "en")."""
-    return UNDOCS.format(lang=lang, symbol=symbol)
+    """The undocs.org address that opens `symbol` in `lang` ("zh" or "en").
+
+    >>> document_url("S/PV.5007(Resumption 1)", "en")
+    'https://undocs.org/en/S/PV.5007(Resumption%201)'
+    """
+    return UNDOCS.format(lang=lang, symbol=quote(symbol, safe="/().-"))
 
 
 def normalize_symbol(symbol):

@@ -60,6 +60,8 @@ class Paragraph:
     orgs: tuple[str, ...]
     source: Source
     order: int
+    # (footnote number, offset in text) for each marker, to print it where it stands.
+    marker_offsets: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,28 @@ def _is_han(ch):
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# A footnote marker stands in the text as a private-use sentinel until the paragraph is joined,
+# so that its offset in the joined text is known.
+_SENTINEL = re.compile("\ue000(\\d+)\ue001")
+_TRAILING_SENTINELS = re.compile("(?:\ue000\\d+\ue001)+$")
+
+
+def _sentinel(number):
+    return f"\ue000{number}\ue001"
+
+
+def split_markers(text):
+    """Take the marker sentinels out of joined text: (text, ((footnote number, offset), ...))."""
+    parts, offsets, pos, length = [], [], 0, 0
+    for m in _SENTINEL.finditer(text):
+        parts.append(text[pos:m.start()])
+        length += m.start() - pos
+        offsets.append((int(m.group(1)), length))
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts), tuple(offsets)
+
+
 def join_pieces(pieces):
     """Join wrapped lines: nothing between Chinese characters, one space at a Latin/digit boundary."""
     out = ""
@@ -181,8 +205,11 @@ def join_pieces(pieces):
         if not piece:
             continue
         if out:
-            a, b = out[-1], piece[0]
-            if (_is_latin(a) and (_is_latin(b) or _is_han(b))) or (_is_han(a) and _is_latin(b)):
+            a = _TRAILING_SENTINELS.sub("", out)[-1:]
+            b = _SENTINEL.sub("", piece)[:1]
+            if a and b and (
+                (_is_latin(a) and (_is_latin(b) or _is_han(b))) or (_is_han(a) and _is_latin(b))
+            ):
                 out += " "
         out += piece
     return out
@@ -224,7 +251,11 @@ class _Block:
 
     @property
     def text(self):
-        return join_pieces(self.pieces)
+        return split_markers(join_pieces(self.pieces))[0]
+
+    @property
+    def marker_offsets(self):
+        return split_markers(join_pieces(self.pieces))[1]
 
 
 @dataclass
@@ -478,8 +509,9 @@ class _ChapterReader:
             m = MID_MARKER.search(text)
             if not m or not self._accept(int(m.group("num")), text[m.end():]):
                 break
-            markers.append(self._take(int(m.group("num"))))
-            text = text[: m.start()] + text[m.end():]
+            number = self._take(int(m.group("num")))
+            markers.append(number)
+            text = text[: m.start()] + _sentinel(number) + text[m.end():]
         following = next_line.text if next_line else ""
         m = LINE_END_MARKER.match(text)
         if m:
@@ -488,7 +520,7 @@ class _ChapterReader:
             glued_to_number = before[-1:].isdigit() or before.endswith(("第", "月", "年", "."))
             if not glued_to_number and self._accept(number, following, before):
                 markers.append(self._take(number))
-                text = before
+                text = before + _sentinel(number)
         return text, markers
 
 
@@ -591,6 +623,7 @@ def _make_records(path, blocks, raw_footnotes, warnings, order_start):
                 orgs=orgs,
                 source=Source(file, block.line),
                 order=order,
+                marker_offsets=block.marker_offsets,
             )
         )
         order += 1
@@ -654,6 +687,7 @@ def record_to_dict(record):
             decision=record.decision,
             text=record.text,
             footnotes=list(record.footnotes),
+            markers=[{"number": n, "offset": offset} for n, offset in record.marker_offsets],
         )
     else:
         d.update(

@@ -102,8 +102,8 @@ def test_symbol_wrapped_inside_resumption_is_normalised():
 def test_urls_open_the_document_in_chinese_and_english():
     c = Citation("S/PV.5007(Resumption 1)", ("10",))
     assert (c.url, c.url_en) == (
-        "https://undocs.org/zh/S/PV.5007(Resumption 1)",
-        "https://undocs.org/en/S/PV.5007(Resumption 1)",
+        "https://undocs.org/zh/S/PV.5007(Resumption%201)",
+        "https://undocs.org/en/S/PV.5007(Resumption%201)",
     )
     assert document_url("S/PRST/2007/7") == "https://undocs.org/zh/S/PRST/2007/7"
     assert Citation(None).url is None
@@ -112,8 +112,8 @@ def test_urls_open_the_document_in_chinese_and_english():
         "pages": ["10"],
         "speakers": [],
         "on_behalf_of": None,
-        "url": "https://undocs.org/zh/S/PV.5007(Resumption 1)",
-        "url_en": "https://undocs.org/en/S/PV.5007(Resumption 1)",
+        "url": "https://undocs.org/zh/S/PV.5007(Resumption%201)",
+        "url_en": "https://undocs.org/en/S/PV.5007(Resumption%201)",
     }
 
 

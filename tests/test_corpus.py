@@ -100,6 +100,19 @@ def test_paragraph_joined_across_wraps_with_its_markers(seed):
     assert p.kind == "paragraph"
 
 
+def test_markers_keep_their_place_in_the_text(seed):
+    p = para(seed, "来解决危机。")
+    assert [(n, p.text[:offset][-6:]) for n, offset in p.marker_offsets] == [
+        (5, "来解决危机。"),
+        (6, "挥关键作用。"),
+        (7, "法性的途径。"),
+    ]
+    p = para(seed, "给秘书长的信(其中")
+    assert [(n, p.text[offset:offset + 3]) for n, offset in p.marker_offsets] == [(1, "(其中"), (2, "")]
+    assert record_to_dict(p)["markers"] == [{"number": 1, "offset": p.text.index("(其中")},
+                                            {"number": 2, "offset": len(p.text)}]
+
+
 def test_paragraph_runs_across_a_page_break(seed):
     p = para(seed, "几位发言者对此表示支持。")
     assert p.footnotes == (13, 14, 15, 16)
