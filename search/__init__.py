@@ -5,6 +5,21 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _json_provider():
+    from flask.json.provider import DefaultJSONProvider
+
+    class JSONProvider(DefaultJSONProvider):
+        """Chinese stays readable; <, > and & are escaped so that no echoed text is ever markup."""
+
+        ensure_ascii = False
+
+        def dumps(self, obj, **kwargs):
+            text = super().dumps(obj, **kwargs)
+            return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    return JSONProvider
+
+
 def create_app(test_config=None):
     """Create the Flask application (the factory pattern of flaskr)."""
     from flask import Flask
@@ -30,6 +45,8 @@ def create_app(test_config=None):
             app.config[key] = value
     if test_config:
         app.config.update(test_config)
+
+    app.json = _json_provider()(app)
 
     from . import web
 

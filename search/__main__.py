@@ -38,6 +38,8 @@ def cmd_build(args):
     from .indexer import build_index
 
     stats = build_index(args.files or _default_files(), _index_dir(args), progress=sys.stderr.isatty())
+    for warning in stats["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"indexed {stats['units']} units into {_index_dir(args)} in {stats['seconds']:.1f} s", file=sys.stderr)
 
 
@@ -50,7 +52,17 @@ def cmd_serve(args):
         print(f"no index at {index_dir}: building it from the seed corpus", file=sys.stderr)
         build_index(_default_files(), index_dir, progress=sys.stderr.isatty())
     app = create_app({"INDEX_DIR": str(index_dir)})
+    _warm_up(index_dir)
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
+
+
+def _warm_up(index_dir):
+    """Load jieba and the index's columns before the first request, so it does not wait for them."""
+    from .indexer import open_index
+    from .query import SearchParams, run_search
+
+    with open_index(index_dir).searcher() as searcher:
+        run_search(searcher, SearchParams.from_mapping({"q": "安全理事会", "per_page": 1}))
 
 
 def cmd_query(args):

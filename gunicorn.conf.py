@@ -1,0 +1,78 @@
+"""gunicorn settings for serving Repertoire Search in production.
+
+    .venv/bin/python -m search build                       # once, and after adding chapters
+    .venv/bin/gunicorn -c gunicorn.conf.py 'search:create_app()'
+
+Environment (all optional):
+
+    REPERTOIRE_BIND      address to listen on (default 127.0.0.1:8000; put a reverse proxy in front)
+    WEB_CONCURRENCY      worker processes (default: the number of CPUs, at least 2, at most 4)
+    GUNICORN_THREADS     threads per worker (default 4)
+    GUNICORN_TIMEOUT     seconds before a silent worker is killed and replaced (default 30)
+    GUNICORN_ACCESSLOG   access log file, "-" for stdout (default: none)
+    REPERTOIRE_INDEX_DIR, REPERTOIRE_SEEDS_DIR   as for `python -m search serve`
+
+The app is not preloaded: each worker imports it, opens the index and initialises jieba once
+(warmed up in `post_worker_init`, before it takes requests) and gives every request its own
+Whoosh searcher. A rebuild swaps the index in atomically; each worker notices the new version on
+its next request, so there is no need to restart or reload gunicorn.
+"""
+import os
+import subprocess
+import sys
+
+
+def _int_env(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("REPERTOIRE_BIND", "127.0.0.1:8000")
+workers = _int_env("WEB_CONCURRENCY", min(4, max(2, os.cpu_count() or 1)))
+threads = _int_env("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+preload_app = False  # each worker opens jieba and the index itself (a forked Whoosh index is not shared safely)
+timeout = _int_env("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+# The app searches the first 500 characters of a query: 500 Han characters are 4,500 bytes
+# percent-encoded, beyond gunicorn's default request-line limit of 4,094. 8,190 is its maximum.
+limit_request_line = 8190
+limit_request_fields = 50
+limit_request_field_size = 8190
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+proc_name = "repertoire-search"
+# No `gunicornc` control socket: it would be one fixed path (~/.gunicorn/gunicorn.ctl) shared by every
+# instance on the machine; reload with SIGHUP and stop with SIGTERM instead.
+control_socket_disable = True
+# Worker heartbeats on a RAM disk, as gunicorn recommends for containers.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# A request from here must never show a traceback, whatever the environment says.
+raw_env = ["FLASK_DEBUG=0"]
+
+
+def on_starting(server):
+    """Build the index from the seed chapters when there is none yet (like `python -m search serve`)."""
+    from search.__main__ import DEFAULT_INDEX
+
+    index_dir = os.environ.get("REPERTOIRE_INDEX_DIR") or str(DEFAULT_INDEX)
+    if not os.path.exists(index_dir):
+        server.log.info("no index at %s: building it from the seed chapters", index_dir)
+        # In a child process, so that the master stays small and does not hold jieba or the index.
+        subprocess.run([sys.executable, "-m", "search", "build", "--index", index_dir], check=False)
+
+
+def post_worker_init(worker):
+    """Open the index and initialise jieba before the worker takes its first request."""
+    app = worker.wsgi
+    try:
+        response = app.test_client().get("/api/search?q=安全理事会&per_page=1")
+    except Exception as exc:  # a warm-up must never stop the worker; requests report the problem
+        worker.log.warning("warm-up failed: %s", exc)
+        return
+    if response.status_code != 200:
+        worker.log.warning("warm-up: /api/search answered %s: %s", response.status_code,
+                           response.get_data(as_text=True)[:200])

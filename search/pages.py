@@ -1,0 +1,258 @@
+"""Page contexts: the query layer's dicts plus the links and labels the pages print.
+
+One context dict serves an HTML page and its JSON twin. Nothing here imports Flask: links to
+other pages come from a `link(endpoint, **values)` callable (``url_for`` in the app).
+"""
+import csv
+import io
+import re
+
+from . import urls
+
+# A query that is a UN document symbol (S/PV.5282, S/PRST/2004/27, A/RES/60/1) or a meeting number.
+_SYMBOL = re.compile(r"^\s*((?:S|A|E|ST|SG)/[A-Z0-9][A-Za-z0-9./\-]*(?:\s*\((?:Resumption|Part)\s*\d+\))?)\s*$")
+_MEETING = re.compile(r"^\s*(?:第\s*)?(\d{3,5})(?:\s*次(?:会议)?)?\s*$")
+
+
+def normalize_filter(name, value):
+    """The canonical value of a filter (countries and organisations as codes), to compare URL values."""
+    value = str(value).strip()
+    if name in ("country", "org"):
+        from . import gazetteer
+
+        lookup = gazetteer.lookup_country if name == "country" else getattr(gazetteer, "lookup_org", None)
+        entity = lookup(value) if lookup else None
+        return entity.code if entity else value
+    return value
+
+
+def filter_label(name, value, facets):
+    """A chip's label: the facet's own label when the value is in the result, else a readable default."""
+    canonical = normalize_filter(name, value)
+    for item in facets.get(name, ()):
+        if str(item.get("value")) == canonical:
+            return _facet_label(name, item)
+    if name == "country":
+        from . import gazetteer
+
+        entity = gazetteer.lookup_country(value)
+        return entity.zh if entity else value
+    return _facet_label(name, {"value": value, "label": None})
+
+
+def _facet_label(name, item):
+    value, label = item.get("value"), item.get("label")
+    if name == "kind":
+        return KIND_LABELS.get(str(value), label or str(value))
+    if name == "meeting":
+        return f"第 {value} 次会议"
+    if name == "year":
+        return f"{value} 年"
+    return label or str(value)
+
+
+KIND_LABELS = urls.KIND_LABELS
+
+
+def direct_links(q, link, meeting_exists, symbol_exists):
+    """Links to a document's or a meeting's page when the query names one that the corpus has."""
+    out = []
+    m = _SYMBOL.match(q or "")
+    if m and symbol_exists(m.group(1)):
+        out.append({"label": f"文件 {m.group(1)}", "url": link("web.document", symbol=m.group(1))})
+    m = _MEETING.match(q or "")
+    if m and meeting_exists(int(m.group(1))):
+        out.append({"label": f"第 {m.group(1)} 次会议", "url": link("web.meeting", number=int(m.group(1)))})
+    return out
+
+
+def decorate_citation(citation, link):
+    """A citation dict plus the link to the page of every paragraph citing its symbol."""
+    c = dict(citation)
+    c["doc_url"] = link("web.document", symbol=c["symbol"]) if c.get("symbol") else None
+    return c
+
+
+def text_segments(text, markers):
+    """Text cut where its footnote markers stand: [{"text", "footnote"}], footnote None for the tail.
+
+    >>> text_segments("甲。乙。", [{"number": 5, "offset": 2}, {"number": 6, "offset": 4}])
+    [{'text': '甲。', 'footnote': 5}, {'text': '乙。', 'footnote': 6}, {'text': '', 'footnote': None}]
+    """
+    segments, pos = [], 0
+    for marker in markers or ():
+        offset = min(max(marker["offset"], pos), len(text))
+        segments.append({"text": text[pos:offset], "footnote": marker["number"]})
+        pos = offset
+    segments.append({"text": text[pos:], "footnote": None})
+    return segments
+
+
+def decorate_record(record, link):
+    """A paragraph, footnote or hit dict plus its permalink, meeting and citation links."""
+    r = dict(record)
+    r["url"] = link("web.record", id=r["id"])
+    r.setdefault("section", None)  # footnotes have none; the API promises the key on every unit
+    r["kind_label"] = KIND_LABELS.get(r.get("kind"), r.get("kind"))
+    if r.get("text") is not None:
+        r["segments"] = text_segments(r["text"], r.get("markers"))
+    r["meeting_url"] = link("web.meeting", number=r["meeting"]) if r.get("meeting") else None
+    r["footnotes"] = [
+        {**fn, "url": link("web.record", id=fn["id"]) if fn.get("id") else None,
+         "citations": [decorate_citation(c, link) for c in fn.get("citations") or ()]}
+        for fn in r.get("footnotes") or () if isinstance(fn, dict)
+    ]
+    if r.get("citations"):
+        r["citations"] = [decorate_citation(c, link) for c in r["citations"]]
+    for key in ("prev", "next"):
+        neighbour = r.get(key)
+        if isinstance(neighbour, dict) and neighbour.get("id"):
+            r[key] = {**neighbour, "url": link("web.record", id=neighbour["id"])}
+        elif isinstance(neighbour, str):
+            r[key] = {"id": neighbour, "url": link("web.record", id=neighbour)}
+    if isinstance(r.get("cited_by"), (list, tuple)):
+        r["cited_by"] = [
+            decorate_record(p, link) if isinstance(p, dict) else {"id": p, "url": link("web.record", id=p)}
+            for p in r["cited_by"]
+        ]
+    return r
+
+
+def search_context(result, path, pairs, link, export_paths):
+    """Everything the results page shows: the result dict plus facet, chip, sort and page links."""
+    pairs = urls.pairs_of(pairs)
+    facets = result.get("facets") or {}
+    ctx = dict(result)
+    ctx["hits"] = [decorate_record(h, link) for h in result.get("hits", ())]
+    ctx["facets"] = {
+        name: [
+            {**item, "label": _facet_label(name, item),
+             "toggle_url": urls.facet_toggle_url(path, pairs, name, item["value"], item.get("selected"),
+                                                 normalize_filter)}
+            for item in facets.get(name, ())
+        ]
+        for name in urls.FACETS  # every facet, even empty: the API promises all five keys
+    }
+    ctx["facet_titles"] = urls.FACET_TITLES
+    ctx["chips"], seen = [], set()
+    for k, v in pairs:
+        if not (k in urls.FACETS or k in urls.RANGE) or not str(v).strip() or (k, normalize_filter(k, v)) in seen:
+            continue
+        seen.add((k, normalize_filter(k, v)))  # country=FRA&country=法国 is one filter, one chip
+        ctx["chips"].append({
+            "name": k, "value": v,
+            "label": f"{'自' if k == 'from' else '至'} {v}" if k in urls.RANGE else filter_label(k, v, facets),
+            "title": "日期" if k in urls.RANGE else urls.FACET_TITLES[k],
+            "remove_url": urls.path_with_removed_args(path, urls.without_page(pairs), [(k, v)], normalize_filter),
+        })
+    kept = [(k, v) for k, v in pairs if k in ("q", "sort")]
+    ctx["clear_url"] = urls.path_with_query(path, kept) if ctx["chips"] else None
+    sort = result.get("sort") or dict(pairs).get("sort") or "relevance"
+    ctx["sort"] = sort
+    ctx["sorts"] = urls.sort_links(path, pairs, sort)
+    ctx["pagination"] = urls.pagination(path, pairs, result.get("page", 1), result.get("per_page") or 20,
+                                        result.get("total", 0))
+    ctx["form_hidden"] = urls.hidden_inputs(pairs, exclude=("q",))
+    ctx["range_hidden"] = urls.hidden_inputs(pairs, exclude=urls.RANGE)
+    ctx["date_from"] = dict(pairs).get("from", "")
+    ctx["date_to"] = dict(pairs).get("to", "")
+    ctx["exports"] = {fmt: urls.path_with_query(p, urls.without_page(pairs)) for fmt, p in export_paths.items()}
+    ctx["suggestions"] = _suggestions(ctx, path, pairs, result) if not result.get("total") else []
+    return ctx
+
+
+def _suggestions(ctx, path, pairs, result):
+    """The empty state: drop a filter, or search a shorter part of the query."""
+    out = [{"label": f"去掉筛选条件“{chip['label']}”", "url": chip["remove_url"]} for chip in ctx["chips"]]
+    words = [w for w in result.get("segmented") or () if isinstance(w, str) and w.strip()]
+    q = (result.get("query") or "").strip()
+    if len(words) > 1:
+        for word in words[:6]:
+            out.append({"label": f"只搜索“{word}”",
+                        "url": urls.path_with_added_args(path, urls.without_page(pairs), {"q": word})})
+    elif len(q) > 2:
+        shorter = q[: max(2, len(q) // 2)]
+        out.append({"label": f"试试较短的“{shorter}”",
+                    "url": urls.path_with_added_args(path, urls.without_page(pairs), {"q": shorter})})
+    return out
+
+
+def doc_groups(symbol, records):
+    """Paragraphs citing `symbol` (footnotes only when no paragraph cites them), grouped by the pages
+    and speakers of the citation."""
+    groups = {}
+    paragraphs = [r for r in records if r.get("kind") != "footnote"]
+    cited = {fn.get("id") for r in paragraphs for fn in r.get("footnotes") or ()}
+    records = paragraphs + [r for r in records if r.get("kind") == "footnote" and r.get("id") not in cited]
+    for record in records:
+        for fn in _citing_footnotes(record, symbol):
+            for c in fn.get("citations") or ():
+                if c.get("symbol") != symbol:
+                    continue
+                key = (tuple(c.get("pages") or ()), tuple(c.get("speakers") or ()), c.get("on_behalf_of"))
+                group = groups.setdefault(key, {"pages": list(key[0]), "speakers": list(key[1]),
+                                                "on_behalf_of": key[2], "records": []})
+                if all(r["id"] != record["id"] for r in group["records"]):
+                    group["records"].append(record)
+    return sorted(groups.values(), key=lambda g: (_page_key(g["pages"]), g["speakers"]))
+
+
+def _citing_footnotes(record, symbol):
+    if record.get("kind") == "footnote":
+        return [record]
+    return [fn for fn in record.get("footnotes") or () if isinstance(fn, dict)]
+
+
+def _page_key(pages):
+    m = re.match(r"\d+", pages[0]) if pages else None
+    return (0, int(m.group())) if m else (1, 0)
+
+
+EXPORT_COLUMNS = ("id", "kind", "item", "section", "section_title", "meeting", "date", "decision", "text",
+                  "countries", "orgs", "footnotes", "citations", "url")
+
+
+def export_row(hit, base_url):
+    """One CSV row of a hit: lists joined with '；', citations resolved to their symbols and pages."""
+    citations = list(hit.get("citations") or ())
+    for fn in hit.get("footnotes") or ():
+        citations.extend(fn.get("citations") or ())
+    return {
+        "id": hit.get("id"),
+        "kind": hit.get("kind"),
+        "item": hit.get("item"),
+        "section": hit.get("section"),
+        "section_title": hit.get("section_title"),
+        "meeting": hit.get("meeting"),
+        "date": hit.get("date"),
+        "decision": hit.get("decision"),
+        "text": hit.get("text"),
+        "countries": "；".join(c.get("zh") or c.get("code") for c in hit.get("countries") or ()),
+        "orgs": "；".join((o.get("zh") or o.get("code")) if isinstance(o, dict) else str(o)
+                         for o in hit.get("orgs") or ()),
+        "footnotes": "；".join(f"{fn.get('number')}. {fn.get('text')}" for fn in hit.get("footnotes") or ()),
+        "citations": "；".join(_citation_text(c) for c in citations),
+        "url": base_url.rstrip("/") + "/p/" + str(hit.get("id")),
+    }
+
+
+def _citation_text(c):
+    parts = [c.get("symbol") or "?"]
+    if c.get("pages"):
+        parts.append("第 " + ", ".join(c["pages"]) + " 页")
+    if c.get("speakers"):
+        parts.append("(" + "、".join(c["speakers"]) + ")")
+    if c.get("url"):
+        parts.append(c["url"])
+    return " ".join(parts)
+
+
+def export_csv(hits, base_url):
+    """CSV text with a byte-order mark, so that Excel opens the Chinese as UTF-8."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for hit in hits:
+        writer.writerow(export_row(hit, base_url))
+    return buffer.getvalue()

@@ -1,0 +1,217 @@
+"""Shared fixtures: a real index built from the seed, the Flask app over it, a real server process."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seed_corpus():
+    """The parsed seed chapters (a Corpus)."""
+    from search.corpus import parse_corpus
+
+    return parse_corpus(SEED_FILES)
+
+
+# --- web (tests/test_web.py, test_api.py, test_browser.py) ---
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory):
+    """A real Whoosh index of seeds/*.txt, built once per test session."""
+    from search.indexer import build_index
+
+    index_dir = tmp_path_factory.mktemp("seed-index") / "index"
+    build_index(SEED_FILES, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def app(seed_index):
+    """The app over the seed index."""
+    from search import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client."""
+    return app.test_client()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(seed_index, tmp_path_factory):
+    """`python -m search serve` on a free loopback port; yields its base URL, terminates it after."""
+    import requests
+
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "search", "serve", "--index", str(seed_index), "--host", "127.0.0.1",
+             "--port", str(port)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"serve exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+            try:
+                if requests.get(base + "/api/search?q=", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"serve not ready after 60 s:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# --- hostile requests, faults and production serving (tests/test_hostile.py, test_resilience.py,
+# test_production.py) ---
+
+class RawResponse:
+    """A response read off the socket: status, headers (lower-cased names), body bytes, seconds taken."""
+
+    def __init__(self, status, reason, headers, body, elapsed):
+        self.status, self.reason, self.headers, self.body, self.elapsed = status, reason, headers, body, elapsed
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self):
+        import json
+
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return f"<{self.status} {self.reason} {self.headers.get('content-type')} {self.body[:120]!r}>"
+
+
+def raw_request(base, target, method="GET", headers=None, timeout=30):
+    """Send `target` exactly as given (bytes or str; no normalising or re-encoding) and read the response.
+
+    requests and http.client re-quote or refuse malformed URLs; hostile tests must send them as is.
+    """
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base)
+    target = target if isinstance(target, bytes) else target.encode("utf-8")
+    lines = [method.encode() + b" " + target + b" HTTP/1.1", b"Host: " + url.netloc.encode(), b"Connection: close"]
+    for name, value in (headers or {}).items():
+        if name.lower() == "host":
+            lines[1] = b"Host: " + (value if isinstance(value, bytes) else value.encode("utf-8"))
+        else:
+            lines.append(f"{name}: {value}".encode("utf-8"))
+    started = time.monotonic()
+    with socket.create_connection((url.hostname, url.port), timeout=timeout) as sock:
+        sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
+        chunks = []
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    elapsed = time.monotonic() - started
+    data = b"".join(chunks)
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    _, status, *reason = status_line.split(" ", 2)
+    hdrs = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        hdrs[name.strip().lower()] = value.strip()
+    if hdrs.get("transfer-encoding", "").lower() == "chunked":
+        body = _dechunk(body)
+    return RawResponse(int(status), reason[0] if reason else "", hdrs, body, elapsed)
+
+
+def _dechunk(body):
+    out = []
+    while body:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out.append(body[:size])
+        body = body[size + 2:]
+    return b"".join(out)
+
+
+@pytest.fixture(scope="session")
+def raw_http():
+    """`raw_http(base, target, method="GET", headers=None)`: one request sent byte for byte."""
+    return raw_request
+
+
+def wait_for_http(base, proc, log_path, path="/api/search?q=", timeout=60):
+    """Wait until `base + path` answers 200; fail with the process's log if it exits or never does."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{Path(log_path).read_text(errors='replace')}")
+        try:
+            if requests.get(base + path, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"server not ready after {timeout} s:\n{Path(log_path).read_text(errors='replace')}")
+        time.sleep(0.2)
+
+
+def stop_process(proc, timeout=10):
+    """SIGTERM, then SIGKILL if it does not exit in time."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def gunicorn_server(seed_index, tmp_path_factory):
+    """gunicorn with gunicorn.conf.py and 3 workers on a free loopback port over the seed index; its base URL."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "REPERTOIRE_INDEX_DIR": str(seed_index),
+           "WEB_CONCURRENCY": "3", "REPERTOIRE_BIND": f"127.0.0.1:{port}"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "search:create_app()"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base, proc, log_path)
+        yield {"base": base, "proc": proc, "log": log_path}
+    finally:
+        stop_process(proc)

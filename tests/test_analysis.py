@@ -1,0 +1,104 @@
+"""Normalisation and the two tokenizers: Whoosh's Tokenizer contract, jieba words, bigrams."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search.analysis import BigramTokenizer, WordTokenizer, bigrams, get_jieba, normalize, segment
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("安全理事會", "安全理事会"),
+    ("聯合國與區域組織", "联合国与区域组织"),
+    ("第５６４９次會議", "第5649次会议"),
+    ("Ｓ／ＰＶ．５２８２", "s/pv.5282"),
+    ("S/PV.5282(Resumption 1)", "s/pv.5282(resumption 1)"),
+    ("安理会　会议", "安理会 会议"),
+    ("（法国）", "(法国)"),
+    ("İ", "İ"),  # lower-cases to two characters: left alone to keep the length
+    ("", ""),
+])
+def test_normalize(text, expected):
+    assert normalize(text) == expected
+
+
+@given(st.text())
+def test_normalize_keeps_length(text):
+    assert len(normalize(text)) == len(text)
+
+
+def _tokens(tokenizer, text, **kwargs):
+    return [(t.text, t.pos, t.startchar, t.endchar)
+            for t in tokenizer(text, positions=True, chars=True, **kwargs)]
+
+
+def test_words_query_mode_is_precise_with_ordinal_positions_and_real_offsets():
+    assert _tokens(WordTokenizer(), "安全理事会第 5649 次会议", mode="query") == [
+        ("安全理事会", 0, 0, 5), ("第", 1, 5, 6), ("5649", 2, 7, 11), ("次", 3, 12, 13), ("会议", 4, 13, 15)]
+
+
+def test_words_index_mode_puts_subwords_at_the_word_position():
+    assert _tokens(WordTokenizer(), "安全理事会发言", mode="index") == [
+        ("安全理事会", 0, 0, 5), ("安全", 0, 0, 2), ("理事", 0, 2, 4), ("理事会", 0, 2, 5), ("发言", 1, 5, 7)]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("S/PV.5282", ["s", "pv", "5282"]),
+    ("第 7 页", ["第", "7", "页"]),
+    ("A/RES/60/1", ["a", "res", "60", "1"]),
+    ("Security Councils", ["security", "councils"]),  # no stemming
+    ("安全理事會", ["安全理事会"]),
+    ("，。、；", []),
+])
+def test_words_keep_single_latin_and_digits_and_drop_punctuation(text, words):
+    assert segment(text) == words
+
+
+@pytest.mark.parametrize("word", ["安全理事会", "安理会", "非洲联盟", "西非经共体", "独联体", "建设和平委员会",
+                                  "欧安组织", "集体安全条约组织", "主席声明", "维持和平"])
+def test_user_dictionary_words_are_single_tokens(word):
+    assert segment(f"会上{word}发言") == ["会上", word, "发言"]
+
+
+def test_start_pos_and_start_char_are_honoured():
+    assert _tokens(WordTokenizer(), "和平 安全", start_pos=10, start_char=100) == [
+        ("和平", 10, 100, 102), ("安全", 11, 103, 105)]
+    assert _tokens(BigramTokenizer(), "和平", start_pos=3, start_char=7) == [
+        ("和", 3, 7, 8), ("和平", 3, 7, 9), ("平", 4, 8, 9)]
+
+
+@pytest.mark.parametrize("tokenizer", [WordTokenizer(), BigramTokenizer()])
+def test_one_token_object_is_reused(tokenizer):
+    ids = {id(t) for t in tokenizer("安全理事会与区域组织", positions=True, chars=True)}
+    assert len(ids) == 1
+
+
+@pytest.mark.parametrize("tokenizer", [WordTokenizer(), BigramTokenizer()])
+def test_chars_point_into_the_original_text(tokenizer):
+    text = "聯合國 安全理事會第５００７次會議，S/PV.5007"
+    for t in tokenizer(text, chars=True, mode="index"):
+        assert normalize(text[t.startchar:t.endchar]).replace(" ", "") == t.text
+
+
+def test_tokenize_false_gives_the_whole_normalised_value():
+    assert _tokens(WordTokenizer(), "安全理事會", tokenize=False) == [("安全理事会", 0, 0, 5)]
+
+
+def test_bigrams_ignore_spaces_but_keep_real_offsets():
+    assert [t[:2] for t in _tokens(BigramTokenizer(), "第 5649 次会议")] == [
+        t[:2] for t in _tokens(BigramTokenizer(), "第5649次会议")]
+    assert _tokens(BigramTokenizer(), "安 理") == [("安", 0, 0, 1), ("安理", 0, 0, 3), ("理", 1, 2, 3)]
+
+
+@pytest.mark.parametrize("text, grams", [
+    ("安", ["安"]),
+    ("安理会", ["安理", "理会"]),
+    ("第 5649 次", ["第5", "56", "64", "49", "9次"]),
+    ("S/PV", ["s/", "/p", "pv"]),
+])
+def test_query_bigrams(text, grams):
+    assert bigrams(text) == grams
+
+
+def test_jieba_is_initialised_once():
+    assert get_jieba() is get_jieba()
+    assert get_jieba().initialized

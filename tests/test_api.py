@@ -1,0 +1,132 @@
+"""The JSON API: GET /api/search and /api/p/<id> (test client), and one run against `serve`."""
+import pytest
+
+QUERY = "区域组织"
+PARAGRAPH = "000_433e06851ef59419.49.p11"
+FOOTNOTE = "000_433e06851ef59419.49.fn5"
+HIT_KEYS = {"id", "kind", "text", "snippet", "url", "item", "section", "meeting", "date", "countries", "orgs"}
+
+
+def test_search_answers_the_documented_shape(client):
+    response = client.get(f"/api/search?q={QUERY}&per_page=5")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = response.get_json()
+    assert {"total", "page", "per_page", "took_ms", "query", "segmented", "hits", "facets", "notices"} <= set(data)
+    assert (data["page"], data["per_page"], data["query"], data["segmented"]) == (1, 5, QUERY, [QUERY])
+    assert data["total"] > 20 and len(data["hits"]) == 5
+    for hit in data["hits"]:
+        assert HIT_KEYS <= set(hit)
+        assert hit["url"] == f"/p/{hit['id']}"
+        assert "<mark>" in hit["snippet"]
+        assert all(set(c) >= {"code", "zh", "en"} for c in hit["countries"])
+    assert set(data["facets"]) == {"country", "org", "meeting", "year", "kind"}
+    for values in data["facets"].values():
+        for v in values:
+            assert {"value", "label", "count", "selected", "toggle_url"} <= set(v)
+
+
+def test_paragraph_hits_carry_footnotes_with_resolved_citations(client):
+    hits = client.get("/api/search?q=安全框架").get_json()["hits"]
+    hit = next(h for h in hits if h["id"] == PARAGRAPH)
+    assert [fn["number"] for fn in hit["footnotes"]] == [5, 6, 7]
+    assert hit["footnotes"][1]["citations"] == [{
+        "symbol": "S/PV.5007(Resumption 1)", "pages": ["10"], "speakers": [], "on_behalf_of": None,
+        "url": "https://undocs.org/zh/S/PV.5007(Resumption%201)",
+        "url_en": "https://undocs.org/en/S/PV.5007(Resumption%201)",
+        "doc_url": "/doc/S/PV.5007(Resumption%201)",
+    }]
+
+
+def test_footnote_hits_carry_citations_and_cited_by(client):
+    hits = client.get("/api/search?q=S/PV.5007&kind=footnote&per_page=100").get_json()["hits"]
+    note = next(h for h in hits if h["id"] == FOOTNOTE)
+    assert note["kind"] == "footnote" and len(note["citations"]) == 8
+    assert note["citations"][0]["url"] == "https://undocs.org/zh/S/PV.5007"
+    assert PARAGRAPH in [p["id"] for p in note["cited_by"]]
+
+
+def test_country_by_chinese_name_equals_iso_code(client):
+    by_code = client.get(f"/api/search?q={QUERY}&country=FRA").get_json()
+    by_name = client.get(f"/api/search?q={QUERY}&country=法国").get_json()
+    assert by_code["total"] == by_name["total"] > 0
+    assert [h["id"] for h in by_code["hits"]] == [h["id"] for h in by_name["hits"]]
+
+
+def test_pages_partition_the_result(client):
+    total = client.get(f"/api/search?q={QUERY}").get_json()["total"]
+    ids = []
+    for page in range(1, -(-total // 25) + 1):
+        ids += [h["id"] for h in client.get(f"/api/search?q={QUERY}&per_page=25&page={page}").get_json()["hits"]]
+    assert len(ids) == len(set(ids)) == total
+
+
+def test_record_by_id(client):
+    data = client.get(f"/api/p/{PARAGRAPH}").get_json()
+    assert data["id"] == PARAGRAPH and data["meeting"] == 5007 and data["date"] == "2004-07-20"
+    assert data["prev"]["id"] == "000_433e06851ef59419.49.p10"
+    assert data["next"]["id"] == "000_433e06851ef59419.49.p12"
+    assert [fn["id"] for fn in data["footnotes"]] == [f"000_433e06851ef59419.49.fn{n}" for n in (5, 6, 7)]
+
+
+def test_empty_result_still_has_every_facet_key(client):
+    data = client.get("/api/search?q=&to=0404-05-25").get_json()
+    assert data["total"] == 0 and set(data["facets"]) == {"country", "org", "meeting", "year", "kind"}
+
+
+@pytest.mark.parametrize("url", ["/api/p/nope", "/api/p/..%2Fetc", "/api/doc/S/NOPE", "/api/meeting/1",
+                                 "/api/nothing"])
+def test_unknown_is_404_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response.mimetype == "application/json"
+    data = response.get_json()
+    assert set(data) == {"error", "status"} and data["status"] == 404 and data["error"]
+
+
+@pytest.mark.parametrize("query, param", [
+    ("page=abc", "page"), ("page=0", "page"), ("page=999999", "page"), ("per_page=0", "per_page"),
+    ("per_page=101", "per_page"), ("per_page=x", "per_page"), ("sort=best", "sort"), ("from=2004-13-01", "from"),
+    ("to=tomorrow", "to"), ("country=Atlantis", "country"), ("org=XYZ", "org"), ("meeting=abc", "meeting"),
+    ("year=19", "year"), ("kind=poem", "kind"), ("from=2007-01-01&to=2004-01-01", "from"),
+])
+def test_bad_parameters_are_400_with_error_and_status(client, query, param):
+    response = client.get(f"/api/search?q=和平&{query}")
+    assert response.status_code == 400
+    data = response.get_json()
+    assert set(data) == {"error", "status"} and data["status"] == 400
+    assert data["error"].startswith(param)
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "(((", "AND OR NOT", "*?*?", "\x00\x1f", "😀" * 50, "x" * 20000,
+                               "-", "meeting:5007", "%ZZ", "<script>alert(1)</script>"])
+def test_hostile_queries_answer_200_or_400(client, q):
+    response = client.get("/api/search", query_string={"q": q})
+    assert response.status_code in (200, 400)
+    assert set(response.get_json()) >= ({"total", "hits"} if response.status_code == 200 else {"error"})
+
+
+def test_api_errors_are_json_even_for_wrong_methods(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405 and response.get_json()["status"] == 405
+
+
+def test_search_against_a_real_serve_process(live_server):
+    import requests
+
+    with requests.get(f"{live_server}/api/search", params={"q": QUERY, "country": "FRA", "per_page": 3},
+                      timeout=30) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        data = response.json()
+    assert data["total"] > 0 and len(data["hits"]) == 3
+    assert all(any(c["code"] == "FRA" for c in h["countries"]) for h in data["hits"])
+    with requests.get(f"{live_server}/api/search", params={"page": "x"}, timeout=30) as bad:
+        assert bad.status_code == 400 and bad.json()["status"] == 400
+    with requests.get(f"{live_server}/p/{PARAGRAPH}", timeout=30) as page:
+        assert page.status_code == 200 and "发言者们一致申明" in page.text
+
+
+def test_openapi_description_is_served_and_names_the_routes(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    spec = response.get_json()
+    assert spec["openapi"].startswith("3.") and {"/api/search", "/api/p/{id}"} <= set(spec["paths"])

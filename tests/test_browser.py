@@ -1,0 +1,219 @@
+"""End to end in a real headless Chromium (Debian's chromium + chromedriver), at desktop and phone width.
+
+Never skipped: without Chromium these tests fail and say to run `make test`, which installs it.
+Screenshots of the home, results and permalink pages go to docs/screenshots/.
+"""
+import os
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SHOTS = os.path.join(ROOT, "docs", "screenshots")
+VIEWPORTS = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
+QUERY = "区域组织"
+
+
+def _require_chromium():
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not found: run `make test`, which installs chromium, "
+                    "chromium-driver and fonts-noto-cjk (Debian packages) before running the tests")
+
+
+@pytest.fixture(scope="module", params=list(VIEWPORTS))
+def browser(request, live_server, tmp_path_factory):
+    """A headless Chromium at one viewport, pointed at the live server; yields (driver, base, name)."""
+    _require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    width, height, mobile = VIEWPORTS[request.param]
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--lang=zh-CN", f"--window-size={width},{height}",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        # The viewport itself, not the window: 390 CSS pixels wide on the phone, as a phone renders.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+        driver.set_page_load_timeout(30)
+        yield driver, live_server, request.param
+    finally:
+        driver.quit()
+
+
+def _wait(driver, condition, timeout=10):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def _css(driver, selector):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def _all(driver, selector):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def _click(driver, element):
+    """Scroll the element to the middle of the viewport and click it as a user would."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def _args(driver):
+    return parse_qs(urlsplit(driver.current_url).query)
+
+
+def _total(driver):
+    return int(_css(driver, "#result-count").get_attribute("data-total"))
+
+
+def _assert_fits(driver, name):
+    """No horizontal scrolling: the page is no wider than the viewport."""
+    width = VIEWPORTS[name][0]
+    scroll_width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{driver.current_url}: {scroll_width}px wide at a {width}px viewport"
+
+
+def _assert_clean_console(driver):
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+
+
+def _screenshot(driver, page, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0)")
+    assert driver.save_screenshot(os.path.join(SHOTS, f"{page}-{name}.png"))
+
+
+def test_home_focuses_the_search_box_and_fits(browser):
+    driver, base, name = browser
+    driver.get(base + "/")
+    assert driver.switch_to.active_element.get_attribute("id") == "q"
+    assert "例如" in _css(driver, "#q").get_attribute("placeholder")
+    assert _all(driver, ".meetings a") and _all(driver, ".country-list a")
+    _assert_fits(driver, name)
+    _screenshot(driver, "home", name)
+    _assert_clean_console(driver)
+
+
+def test_search_facet_chip_pages_permalink_and_back(browser):
+    from selenium.webdriver.common.keys import Keys
+
+    driver, base, name = browser
+    driver.get(base + "/")
+    box = _css(driver, "#q")
+    box.send_keys(QUERY)
+    box.send_keys(Keys.ENTER)
+    _wait(driver, lambda d: "/search" in d.current_url)
+    assert _args(driver)["q"] == [QUERY]
+    total = _total(driver)
+    assert total > 20, "the query must give more than one page"
+    assert _all(driver, ".hit mark")
+    _assert_fits(driver, name)
+    _screenshot(driver, "results", name)
+    _assert_clean_console(driver)
+
+    # A facet: the URL gains the value, keeps the query, and the count shrinks.
+    toggle = _all(driver, ".facet[aria-labelledby='facet-country'] a.facet-toggle")[0]
+    code = toggle.get_attribute("data-value")
+    facet_count = int(toggle.find_element("css selector", ".count").text)
+    _click(driver, toggle)
+    _wait(driver, lambda d: "country" in _args(d))
+    assert _args(driver)["country"] == [code] and _args(driver)["q"] == [QUERY]
+    assert _total(driver) == facet_count < total
+    assert _css(driver, f"a.facet-toggle.selected[data-value='{code}']")
+    _assert_fits(driver, name)
+
+    # Its chip removes it again.
+    _click(driver, _css(driver, ".chips a.chip"))
+    _wait(driver, lambda d: "country" not in _args(d))
+    assert _total(driver) == total and _args(driver)["q"] == [QUERY]
+
+    # Page through, and back.
+    _click(driver, _css(driver, ".pagination a.next"))
+    _wait(driver, lambda d: _args(d).get("page") == ["2"])
+    assert _css(driver, ".pagination strong.current").text == "2"
+    first_on_page_2 = _css(driver, ".hit").get_attribute("id")
+    driver.back()
+    _wait(driver, lambda d: "page" not in _args(d))
+    assert _total(driver) == total and _css(driver, ".hit").get_attribute("id") != first_on_page_2
+
+    # A hit's footnotes expand to resolved citations linked to undocs.org in Chinese and English.
+    details = next(d for d in _all(driver, ".hit details.footnotes") if d.find_elements("css selector", ".undocs-zh"))
+    assert not details.find_element("css selector", ".undocs-zh").is_displayed()
+    _click(driver, details.find_element("css selector", "summary"))
+    zh = details.find_element("css selector", ".undocs-zh")
+    assert zh.is_displayed()
+    assert zh.get_attribute("href").startswith("https://undocs.org/zh/")
+    assert details.find_element("css selector", ".undocs-en").get_attribute("href").startswith("https://undocs.org/en/")
+    _assert_clean_console(driver)
+
+    # That hit's permalink, then back to the same results.
+    results_url = driver.current_url
+    _click(driver, details.find_element("xpath", "./ancestor::article").find_element("css selector", "a.permalink"))
+    _wait(driver, lambda d: "/p/" in d.current_url)
+    assert _css(driver, ".record-text").text.strip()
+    assert _css(driver, "#permalink").get_attribute("value") == driver.current_url
+    assert _css(driver, "button.copy-link").is_displayed(), "copy.js shows the button"
+    _assert_fits(driver, name)
+    _screenshot(driver, "permalink", name)
+    _assert_clean_console(driver)
+    driver.back()
+    _wait(driver, lambda d: d.current_url == results_url)
+    assert _total(driver) == total and _css(driver, "#header-q").get_attribute("value") == QUERY
+
+
+def test_footnote_marker_opens_its_footnote(browser):
+    driver, base, name = browser
+    driver.get(base + "/search?q=" + QUERY)
+    marker = _css(driver, ".hit sup.fn-ref a")
+    target = marker.get_attribute("href").split("#", 1)[1]
+    _click(driver, marker)
+    _wait(driver, lambda d: d.execute_script(
+        "var el = document.getElementById(arguments[0]); return el && el.closest('details').open", target))
+    assert _css(driver, f"[id='{target}']").is_displayed()
+    _assert_clean_console(driver)
+
+
+def test_permalink_footnotes_and_meeting(browser):
+    driver, base, name = browser
+    driver.get(base + "/search?q=" + QUERY)
+    _click(driver, _css(driver, ".hit a.permalink"))
+    _wait(driver, lambda d: "/p/" in d.current_url)
+    links = _all(driver, ".record-footnotes .undocs-zh")
+    for link in links:
+        assert link.get_attribute("href").startswith("https://undocs.org/zh/")
+    meeting = _all(driver, ".record-nav a.meeting-link")
+    if meeting:
+        _click(driver, meeting[0])
+        _wait(driver, lambda d: "/meeting/" in d.current_url)
+        assert _all(driver, ".meeting-record")
+        _assert_fits(driver, name)
+    _assert_clean_console(driver)
+
+
+@pytest.mark.parametrize("path", ["/nonexistent", "/p/no.such.id", "/search?page=abc"])
+def test_error_pages_are_styled_and_clean(browser, path):
+    driver, base, name = browser
+    driver.get(base + path)
+    assert _css(driver, ".error-box h1").text
+    _assert_fits(driver, name)
+    # The 4xx response itself is logged by Chromium as a network error; anything else is a bug.
+    errors = [e for e in driver.get_log("browser")
+              if e["level"] == "SEVERE" and "status of 40" not in e["message"]]
+    assert errors == []

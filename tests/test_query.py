@@ -1,0 +1,376 @@
+"""Query semantics on the real seed index: recall, exactness, ranking, facets, snippets, bad input."""
+import random
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from search.analysis import normalize, squash
+from search.errors import QueryError
+from search.indexer import open_index
+from search.query import (MAX_QUERY, SearchParams, format_result_text, get_record, make_snippet, match_spans,
+                          parse_query, records_citing, records_for_meeting, run_search)
+
+
+@pytest.fixture(scope="module")
+def searcher(seed_index):
+    ix = open_index(seed_index)
+    with ix.searcher() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def units(seed_corpus):
+    """Every record, in document order."""
+    return sorted(seed_corpus.records(), key=lambda r: r.order)
+
+
+def _scan(units, *strings):
+    """Ids of units containing every string (the Ctrl-F reference: normalised, spaces ignored)."""
+    keys = [squash(normalize(s)) for s in strings]
+    return {u.id for u in units if all(k in squash(normalize(u.text)) for k in keys)}
+
+
+def search(searcher, **params):
+    return run_search(searcher, SearchParams.from_mapping(params))
+
+
+def all_hits(searcher, **params):
+    """Every hit of a search, page by page."""
+    hits, page = [], 1
+    while True:
+        result = search(searcher, **params, page=page, per_page=100)
+        hits += result.hits
+        if len(hits) >= result.total or not result.hits:
+            return hits
+        page += 1
+
+
+def ids(searcher, **params):
+    return {h["id"] for h in all_hits(searcher, **params)}
+
+
+# --- recall and exactness -----------------------------------------------------------------------
+
+
+def _samples(units, seed, count=60):
+    rng = random.Random(seed)
+    out = []
+    while len(out) < count:
+        text = rng.choice(units).text
+        n = rng.randint(1, 6)
+        if len(text) < n:
+            continue
+        start = rng.randrange(len(text) - n + 1)
+        s = text[start:start + n]
+        # Operators would change the query: a leading "-" excludes, quotes quote, OR/AND/NOT combine.
+        if not s.strip() or s.lstrip().startswith("-") or '"' in s or set(s.split()) & {"OR", "AND", "NOT"}:
+            continue
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_plain_query_finds_every_unit_containing_the_substring(searcher, units, seed):
+    for s in _samples(units, seed):
+        expected = _scan(units, s)
+        assert expected <= ids(searcher, q=s), s
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_quoted_query_finds_exactly_the_units_containing_it(searcher, units, seed):
+    for s in _samples(units, seed):
+        assert ids(searcher, q=f'"{s}"') == _scan(units, s), s
+
+
+@pytest.mark.parametrize("q, reference", [
+    ("安全理事会", "安全理事会"),   # a word
+    ("理事", "理事"),               # a fragment of a word
+    ('"区域组织在稳定进程中的合作"', "区域组织在稳定进程中的合作"),  # a phrase (unquoted, its words apart too)
+    ("盟", "盟"),                   # a single character
+    ("火星", "火星"),               # no match
+    ("安全理事會", "安全理事会"),   # Traditional finds Simplified
+    ("第5649次会议", "第 5649 次会议"),
+    ("S/PV.5282", "S/PV.5282"),
+    ("s/pv.5282", "S/PV.5282"),
+    ("5007", "5007"),
+    ("ＳＰＶ", "SPV"),
+])
+def test_hit_sets(searcher, units, q, reference):
+    assert ids(searcher, q=q) == _scan(units, reference)
+
+
+def test_meeting_number_with_spaces_is_found_and_marked(searcher):
+    result = search(searcher, q="第5649次会议")
+    assert result.total == 2
+    assert all("<mark>第 5649 次会议</mark>" in h["snippet"] for h in result.hits)
+
+
+@pytest.mark.parametrize("q, expected", [
+    ('"区域组织" "合作"', lambda scan: scan("区域组织") & scan("合作")),
+    ("安全理事会 -非洲联盟", lambda scan: scan("安全理事会") - scan("非洲联盟")),
+    ("安全理事会 NOT 非洲联盟", lambda scan: scan("安全理事会") - scan("非洲联盟")),
+    ("北约 OR 东盟", lambda scan: scan("北约") | scan("东盟")),
+    ('"北约" OR "东盟" 秘书长', lambda scan: (scan("北约") | scan("东盟")) & scan("秘书长")),
+    ("-安全理事会", lambda scan: scan("") - scan("安全理事会")),
+])
+def test_boolean_syntax(searcher, units, q, expected):
+    assert ids(searcher, q=q) == expected(lambda s: _scan(units, s))
+
+
+def test_space_separated_words_all_match(searcher, units):
+    found = ids(searcher, q="区域组织 合作")
+    assert _scan(units, "区域组织", "合作") <= found
+    for hit in all_hits(searcher, q="区域组织 合作"):
+        text = squash(normalize(hit["text"]))
+        assert ("区域" in text and "组织" in text) and "合作" in text
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q, exact", [
+    ("区域组织合作", "区域组织合作"),
+    ("非洲联盟和平", "非洲联盟和平"),
+    ("安理会成员", "安理会成员"),
+])
+def test_units_with_the_exact_string_rank_first(searcher, units, q, exact):
+    hits = all_hits(searcher, q=q)
+    contains = [h["id"] in _scan(units, exact) for h in hits]
+    assert contains == sorted(contains, reverse=True)
+    assert True in contains and False in contains
+    assert [h["exact"] for h in hits] == contains
+
+
+def test_whole_string_ranks_above_its_terms_apart(searcher, units):
+    hits = all_hits(searcher, q="区域组织 合作")
+    whole = [h["id"] in _scan(units, "区域组织合作") for h in hits]
+    assert whole == sorted(whole, reverse=True)
+
+
+def test_bm25_orders_within_a_group(searcher):
+    hits = search(searcher, q="非洲联盟", per_page=5).hits
+    counts = [squash(h["text"]).count("非洲联盟") / max(len(h["text"]), 1) for h in hits]
+    assert counts[0] >= counts[-1]
+
+
+# --- filters and facets -------------------------------------------------------------------------
+
+
+def _facet_counts(hits, facet):
+    if facet == "country":
+        return Counter(c["code"] for h in hits for c in h["countries"])
+    if facet == "org":
+        return Counter(o["code"] for h in hits for o in h["orgs"])
+    if facet == "meeting":
+        return Counter(str(h["meeting"]) for h in hits if h["meeting"] is not None)
+    if facet == "year":
+        return Counter(h["date"][:4] for h in hits if h["date"])
+    return Counter(h["kind"] for h in hits)
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "安全理事会"},
+    {"q": "合作", "country": "FRA"},
+    {"q": "", "meeting": "5282"},
+    {"q": "区域 -非洲联盟", "kind": "paragraph"},
+])
+def test_facet_counts_equal_the_hits(searcher, params):
+    result = search(searcher, **params)
+    hits = all_hits(searcher, **params)
+    assert len(hits) == result.total
+    for facet, values in result.facets.items():
+        if params.get(facet):
+            continue  # disjunctive: checked below
+        assert {v.value: v.count for v in values} == dict(_facet_counts(hits, facet)), facet
+
+
+def test_values_of_one_facet_combine_with_or(searcher):
+    both = ids(searcher, q="安全理事会", country=["FRA", "CHN"])
+    assert both == ids(searcher, q="安全理事会", country="FRA") | ids(searcher, q="安全理事会", country="CHN")
+    assert both != ids(searcher, q="安全理事会", country="FRA")
+
+
+def test_facets_combine_with_and(searcher):
+    found = ids(searcher, q="安全理事会", country="FRA", org="AU")
+    assert found == ids(searcher, q="安全理事会", country="FRA") & ids(searcher, q="安全理事会", org="AU")
+    assert found
+
+
+def test_facet_counts_ignore_their_own_selection(searcher):
+    plain = search(searcher, q="安全理事会")
+    selected = search(searcher, q="安全理事会", country="FRA")
+    assert [(v.value, v.count) for v in selected.facets["country"]] == [
+        (v.value, v.count) for v in plain.facets["country"]]
+    assert [v.value for v in selected.facets["country"] if v.selected] == ["FRA"]
+    assert {v.value: v.count for v in selected.facets["org"]} == dict(
+        _facet_counts(all_hits(searcher, q="安全理事会", country="FRA"), "org"))
+
+
+def test_country_by_chinese_name(searcher):
+    assert ids(searcher, q="合作", country="法国") == ids(searcher, q="合作", country="FRA")
+
+
+def test_facet_value_shape(searcher):
+    result = search(searcher, q="安全理事会", country="FRA").to_dict()
+    fra = next(v for v in result["facets"]["country"] if v["value"] == "FRA")
+    assert fra == {"value": "FRA", "label": "法国", "label_en": "France", "count": fra["count"], "selected": True}
+
+
+def test_empty_query_with_filter_lists_units_in_document_order(searcher, units):
+    hits = all_hits(searcher, meeting="5007")
+    assert [h["id"] for h in hits] == [u.id for u in units if u.meeting == 5007]
+    assert search(searcher, meeting="5007").sort == "document"
+
+
+def test_date_range_and_sort_by_date(searcher, units):
+    hits = all_hits(searcher, q="安全理事会", **{"from": "2005-01-01", "to": "2006-12-31"}, sort="date")
+    assert {h["id"] for h in hits} == {u.id for u in units if u.date and "2005" <= u.date[:4] <= "2006"
+                                       and u.id in _scan(units, "安全理事会")}
+    dates = [h["date"] for h in hits]
+    assert dates == sorted(dates)
+
+
+# --- snippets -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, strings, snippet", [
+    ("安理会开会。非洲联盟发言；<b>结束</b>", ["非洲联盟"], "…<mark>非洲联盟</mark>发言；…"),
+    ("第 5649 次会议上", ["第5649次"], "<mark>第 5649 次</mark>会议上"),
+    ("a<b 安全理事會", ["安全理事会"], "a&lt;b <mark>安全理事會</mark>"),
+    ("没有匹配。", [], "没有匹配。"),
+    ("甲。乙丙。丁", ["乙丙。丁"], "…<mark>乙丙。丁</mark>"),
+])
+def test_snippet(text, strings, snippet):
+    assert make_snippet(text, match_spans(text, strings)) == snippet
+
+
+def test_long_sentence_is_cut_around_the_match():
+    text = "甲" * 300 + "安理会" + "乙" * 300 + "。"
+    snippet = make_snippet(text, match_spans(text, ["安理会"]))
+    assert "<mark>安理会</mark>" in snippet and len(snippet) < 200
+
+
+def test_snippet_marks_every_term(searcher):
+    hit = search(searcher, q="区域组织 合作", per_page=1).hits[0]
+    assert "<mark>区域组织合作</mark>" in hit["snippet"]
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q, notice", [
+    ('"维持和平', "引号不成对"),
+    ("OR", "OR"),
+    ("安理会 OR", "OR"),
+    ("AND 安理会", "AND"),
+    ("NOT", "NOT"),
+    ("-", "-"),
+    ("*", "通配符"),
+    ("???", "通配符"),
+    ("安理会\x00\x07", "控制字符"),
+    ("安" * 20000, "查询过长"),
+    ("meeting:5007", "字段"),
+])
+def test_malformed_queries_give_notices(searcher, q, notice):
+    result = search(searcher, q=q)
+    assert any(notice in n for n in result.notices), result.notices
+    assert result.total >= 0
+
+
+@pytest.mark.parametrize("q", ["😀", "安理会😀", "()", "((安理会", "\\", "%ZZ", "<script>alert(1)</script>", "   ",
+                               "\u3000", "－", "“安理会”", "S/PV.", "a" * 600])
+def test_odd_queries_search_without_error(searcher, q):
+    result = search(searcher, q=q)
+    assert result.total >= 0
+    assert all("<script>" not in h["snippet"] for h in result.hits)
+
+
+def test_long_query_is_cut_at_the_cap():
+    parsed = parse_query("安" * (MAX_QUERY + 10))
+    assert parsed.clauses[0][0].key == "安" * MAX_QUERY
+
+
+def test_field_syntax_is_searched_as_text(searcher, units):
+    assert ids(searcher, q="meeting:5007") == _scan(units, "meeting:5007") == set()
+
+
+@pytest.mark.parametrize("params, param", [
+    ({"page": "0"}, "page"),
+    ({"page": "x"}, "page"),
+    ({"page": "100000"}, "page"),
+    ({"per_page": "101"}, "per_page"),
+    ({"per_page": "0"}, "per_page"),
+    ({"sort": "random"}, "sort"),
+    ({"country": "XXX"}, "country"),
+    ({"org": "NOPE"}, "org"),
+    ({"meeting": "abc"}, "meeting"),
+    ({"year": "99"}, "year"),
+    ({"kind": "chapter"}, "kind"),
+    ({"from": "2004-13-01"}, "from"),
+    ({"to": "yesterday"}, "to"),
+    ({"from": "2006-01-01", "to": "2005-01-01"}, "from"),
+])
+def test_bad_parameters_raise_query_error_naming_them(params, param):
+    with pytest.raises(QueryError) as exc:
+        SearchParams.from_mapping(params)
+    assert exc.value.param == param
+    assert str(exc.value).startswith(param + ":")
+
+
+def test_params_accept_lists_and_defaults():
+    assert SearchParams.from_mapping({"q": ["安理会"], "country": ["FRA", "法国", "CHN"], "meeting": "5007"}) == \
+        SearchParams(q="安理会", country=("FRA", "CHN"), meeting=("5007",))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=80), page=st.integers(1, 3))
+def test_any_text_searches_without_error(searcher, q, page):
+    result = run_search(searcher, SearchParams(q=q, page=page))
+    assert result.total >= 0
+    assert set(result.to_dict()) >= {"total", "page", "per_page", "took_ms", "query", "segmented", "hits",
+                                     "facets", "notices", "sort"}
+
+
+# --- result shape and records -------------------------------------------------------------------
+
+
+def test_result_dict(searcher):
+    d = search(searcher, q="S/PV.5282", per_page=2).to_dict()
+    assert (d["total"], d["page"], d["per_page"], d["query"], d["segmented"], d["notices"], d["sort"]) == \
+        (11, 1, 2, "S/PV.5282", ["s", "pv", "5282"], [], "relevance")
+    assert list(d["facets"]) == ["country", "org", "meeting", "year", "kind"]
+    hit = d["hits"][0]
+    assert {"id", "kind", "text", "snippet", "url", "item", "section", "section_title", "meeting", "date",
+            "countries", "orgs", "citations", "cited_by"} <= set(hit)
+    assert hit["url"] == f"/p/{hit['id']}"
+    assert all(c["url"].startswith("https://undocs.org/zh/") for c in hit["citations"] if c["symbol"])
+
+
+def test_paragraph_hits_carry_their_footnotes(searcher):
+    hit = search(searcher, q="讨论重点主要集中在改进联合国", per_page=1).hits[0]
+    assert [fn["number"] for fn in hit["footnotes"]] == [2]
+    assert hit["footnotes"][0]["citations"][0]["symbol"] == "S/2004/546"
+
+
+def test_get_record_with_neighbours(searcher, units):
+    second = units[1]
+    record = get_record(searcher, second.id)
+    assert (record["id"], record["prev"]["id"], record["next"]["id"]) == (second.id, units[0].id, units[2].id)
+    assert get_record(searcher, units[0].id)["prev"] is None
+    assert get_record(searcher, "../../etc/passwd") is None
+
+
+def test_records_for_meeting_and_citing(searcher, units):
+    assert [r["id"] for r in records_for_meeting(searcher, 5041)] == [u.id for u in units if u.meeting == 5041]
+    assert records_for_meeting(searcher, 1) == []
+    citing = [r["id"] for r in records_citing(searcher, "S/2004/546")]
+    assert "000_433e06851ef59419.49.fn2" in citing
+    assert records_citing(searcher, "S/NOPE") == []
+
+
+def test_format_result_text(searcher):
+    text = format_result_text(search(searcher, q="第5649次会议"))
+    assert text.startswith("2 条结果")
+    assert "【第 5649 次会议】" in text
