@@ -2,6 +2,7 @@
 import logging
 import os
 import threading
+import weakref
 
 from flask import (Blueprint, Response, current_app, g, jsonify, render_template, request,
                    url_for)
@@ -29,7 +30,8 @@ EXPORT_PAGE = 100  # hits per query-layer page while exporting every page
 
 def init_app(app):
     """Per-process state: the open index and the lock that guards reopening it."""
-    app.extensions["repertoire"] = {"lock": threading.Lock(), "ix": None, "generation": None}
+    app.extensions["repertoire"] = state = {"lock": threading.Lock(), "ix": None, "generation": None, "pool": []}
+    weakref.finalize(app, _close_pool, state["pool"])
     app.teardown_appcontext(_close_searcher)
 
 
@@ -58,22 +60,46 @@ def get_index():
         raise RepertoireError(f"索引不存在：{index_dir}（请先运行 python -m search build）") from exc
     with state["lock"]:
         if state["ix"] is None or state["generation"] != generation:
+            _close_pool(state["pool"])
             state["ix"] = indexer.open_index(index_dir)
             state["generation"] = generation
         return state["ix"]
 
 
+# Opening a searcher reads every segment's term and column tables, so searchers are pooled and
+# reused across requests (one request uses one at a time) until a rebuild swaps the index.
+POOL_SIZE = 8
+
+
+def _close_pool(pool):
+    while pool:
+        pool.pop()[1].close()
+
+
 def get_searcher():
-    """This request's searcher, closed on teardown."""
+    """This request's searcher, taken from the process's pool and given back on teardown."""
     if "searcher" not in g:
-        g.searcher = get_index().searcher()
+        ix = get_index()
+        state = current_app.extensions["repertoire"]
+        with state["lock"]:
+            pooled = state["pool"].pop() if state["pool"] else None
+        if pooled is not None and pooled[0] is not ix:
+            pooled[1].close()
+            pooled = None
+        g.searcher_ix, g.searcher = pooled or (ix, ix.searcher())
     return g.searcher
 
 
 def _close_searcher(exc=None):
-    searcher = g.pop("searcher", None)
-    if searcher is not None:
-        searcher.close()
+    searcher, ix = g.pop("searcher", None), g.pop("searcher_ix", None)
+    if searcher is None:
+        return
+    state = current_app.extensions["repertoire"]
+    with state["lock"]:
+        if ix is state["ix"] and len(state["pool"]) < POOL_SIZE:
+            state["pool"].append((ix, searcher))
+            return
+    searcher.close()
 
 
 # --- responses ---
