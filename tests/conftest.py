@@ -55,8 +55,6 @@ def _free_port():
 @pytest.fixture(scope="session")
 def live_server(seed_index, tmp_path_factory):
     """`python -m search serve` on a free loopback port; yields its base URL, terminates it after."""
-    import requests
-
     port = _free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -68,26 +66,10 @@ def live_server(seed_index, tmp_path_factory):
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"serve exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                if requests.get(base + "/api/search?q=", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"serve not ready after 60 s:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
+        wait_for_http(base, proc, log_path)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 # --- hostile requests, faults and production serving (tests/test_hostile.py, test_resilience.py,
