@@ -74,16 +74,16 @@ class SearchParams:
         per_page = _int(get("per_page"), "per_page", 20, 1, MAX_PER_PAGE)
         page = _int(get("page"), "page", 1, 1, None)
         if page * per_page > MAX_RESULT_DEPTH:
-            raise QueryError(f"page: results are available up to number {MAX_RESULT_DEPTH} "
-                             f"(page {MAX_RESULT_DEPTH // per_page} at {per_page} per page); narrow the search",
+            raise QueryError(f"page：最多可查看前 {MAX_RESULT_DEPTH} 条结果（每页 {per_page} 条时到第 "
+                             f"{MAX_RESULT_DEPTH // per_page} 页）；请缩小检索范围",
                              "page")
         sort = _first(get("sort")) or "relevance"
         if sort not in SORTS:
-            raise QueryError(f"sort: must be one of {', '.join(SORTS)}, not {sort!r}", "sort")
+            raise QueryError(f"sort：应为 {'、'.join(SORTS)} 之一，而不是 {sort!r}", "sort")
         date_from = _date(_first(get("from")), "from")
         date_to = _date(_first(get("to")), "to")
         if date_from and date_to and date_from > date_to:
-            raise QueryError(f"from: {date_from} is after to: {date_to}", "from")
+            raise QueryError(f"from：起始日期 {date_from} 晚于截止日期 to（{date_to}）", "from")
         return cls(
             q=q,
             country=_values(get("country"), "country", _country_code),
@@ -144,10 +144,10 @@ def _int(values, name, default, low, high):
     try:
         n = int(str(value).strip())
     except ValueError:
-        raise QueryError(f"{name}: must be a whole number, not {str(value)[:40]!r}", name) from None
+        raise QueryError(f"{name}：应为整数，而不是 {str(value)[:40]!r}", name) from None
     if n < low or (high is not None and n > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise QueryError(f"{name}: must be {bounds}, not {n}", name)
+        bounds = f"在 {low} 到 {high} 之间" if high is not None else f"不小于 {low}"
+        raise QueryError(f"{name}：应{bounds}，而不是 {n}", name)
     return n
 
 
@@ -157,7 +157,7 @@ def _date(value, name):
     try:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise QueryError(f"{name}: must be a date as YYYY-MM-DD, not {str(value)[:40]!r}", name) from None
+        raise QueryError(f"{name}：应为 YYYY-MM-DD 格式的日期，而不是 {str(value)[:40]!r}", name) from None
 
 
 def _values(values, name, check):
@@ -174,7 +174,7 @@ def _values(values, name, check):
 def _country_code(value):
     entity = gazetteer.lookup_country(value)
     if entity is None:
-        raise QueryError(f"country: unknown country {value[:40]!r} (use an ISO code such as FRA or a Chinese name)",
+        raise QueryError(f"country：未知国家 {value[:40]!r}（请用 ISO 代码如 FRA，或中文名称）",
                          "country")
     return entity.code
 
@@ -182,25 +182,25 @@ def _country_code(value):
 def _org_code(value):
     entity = gazetteer.lookup_org(value)
     if entity is None:
-        raise QueryError(f"org: unknown organisation {value[:40]!r} (use a code such as AU or a Chinese name)", "org")
+        raise QueryError(f"org：未知组织 {value[:40]!r}（请用代码如 AU，或中文名称）", "org")
     return entity.code
 
 
 def _meeting(value):
     if not value.isascii() or not value.isdigit() or not 0 < int(value) < 100000:
-        raise QueryError(f"meeting: must be a meeting number such as 5007, not {value[:40]!r}", "meeting")
+        raise QueryError(f"meeting：应为会议编号（如 5007），而不是 {value[:40]!r}", "meeting")
     return str(int(value))
 
 
 def _year(value):
     if not value.isascii() or not value.isdigit() or not 1945 <= int(value) <= 2100:
-        raise QueryError(f"year: must be a year such as 2004, not {value[:40]!r}", "year")
+        raise QueryError(f"year：应为年份（如 2004），而不是 {value[:40]!r}", "year")
     return value
 
 
 def _kind(value):
     if value not in KINDS:
-        raise QueryError(f"kind: must be one of {', '.join(KINDS)}, not {value[:40]!r}", "kind")
+        raise QueryError(f"kind：应为 {'、'.join(KINDS)} 之一，而不是 {value[:40]!r}", "kind")
     return value
 
 

@@ -316,7 +316,7 @@ def test_bad_parameters_raise_query_error_naming_them(params, param):
     with pytest.raises(QueryError) as exc:
         SearchParams.from_mapping(params)
     assert exc.value.param == param
-    assert str(exc.value).startswith(param + ":")
+    assert str(exc.value).startswith(param + "：")
 
 
 def test_params_accept_lists_and_defaults():
