@@ -499,9 +499,13 @@ def match_spans(text, strings):
         while start != -1:
             spans.append((offsets[start], offsets[start + len(s) - 1] + 1))
             start = flat.find(s, start + 1)
-    spans.sort()
+    return _merge_intervals(sorted(spans))
+
+
+def _merge_intervals(intervals):
+    """Sorted (start, end) pairs with overlapping or touching ones joined."""
     merged = []
-    for s, e in spans:
+    for s, e in intervals:
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
@@ -537,12 +541,7 @@ def make_snippet(text, spans, limit=SNIPPET_CHARS):
             b = max(min(b, a + limit), inside[0][1])
         pieces.append((a, b))
         used += b - a
-    merged = []
-    for a, b in pieces:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
+    merged = _merge_intervals(pieces)
     out = []
     for a, b in merged:
         frag = [] if a == 0 else ["…"]
