@@ -104,6 +104,10 @@ def read_chapter_text(path):
     :raises CorpusError: missing, empty, binary or undecodable file.
     """
     path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        from .pdf import read_pdf_text
+
+        return read_pdf_text(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -502,8 +506,15 @@ class _ChapterReader:
         return number
 
     def _strip_markers(self, line, next_line):
-        """Remove footnote markers from a body line; returns (text, marker numbers)."""
+        """Remove footnote markers from a body line; returns (text, marker numbers).
+
+        A reader that knows where the markers are (the PDF reader: small raised digits) writes
+        them as sentinels already; such a line is taken as it is, with no guessing.
+        """
         text = line.raw.strip()
+        explicit = [int(m.group(1)) for m in _SENTINEL.finditer(text)]
+        if explicit:
+            return text, [self._take(n) for n in explicit]
         markers = []
         while True:
             m = MID_MARKER.search(text)
