@@ -13,11 +13,17 @@ DEFAULT_INDEX = PROJECT_ROOT / "instance" / "index"
 
 def _default_files():
     seeds = Path(os.environ.get("REPERTOIRE_SEEDS_DIR") or PROJECT_ROOT / "seeds")
-    return sorted(seeds.glob("*.txt"))
+    return sorted([*seeds.glob("*.txt"), *seeds.glob("*.pdf")])
 
 
 def _index_dir(args):
     return Path(args.index or os.environ.get("REPERTOIRE_INDEX_DIR") or DEFAULT_INDEX)
+
+
+def _progress(args):
+    from .progress import Progress
+
+    return Progress(quiet=args.quiet)
 
 
 def cmd_parse(args):
@@ -34,47 +40,52 @@ def cmd_parse(args):
     sys.stdout.write("\n")
 
 
-def cmd_build(args):
-    from .indexer import build_index
+def _build(files, index_dir, args, full=False):
+    from .build import build_index
 
-    stats = build_index(args.files or _default_files(), _index_dir(args), progress=sys.stderr.isatty())
+    stats = build_index(files, index_dir, engine=args.engine, full=full, progress=_progress(args))
     for warning in stats["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"indexed {stats['units']} units into {_index_dir(args)} in {stats['seconds']:.1f} s", file=sys.stderr)
+    if not args.quiet:
+        print(f"{stats['engine']}: {stats['units']} units in {index_dir}: {stats['added']} chapters added, "
+              f"{stats['changed']} changed, {stats['removed']} removed, {stats['unchanged']} unchanged, "
+              f"in {stats['seconds']:.1f} s", file=sys.stderr)
+
+
+def cmd_build(args):
+    _build(args.files or _default_files(), _index_dir(args), args, full=args.full)
 
 
 def cmd_serve(args):
     from . import create_app
-    from .indexer import build_index, index_exists
+    from .engines import engine_name
+    from .store import read_manifest, version_of
+    from .web import warm_up
 
     index_dir = _index_dir(args)
-    if not index_exists(index_dir):
-        print(f"no index at {index_dir}: building it from the seed corpus", file=sys.stderr)
-        build_index(_default_files(), index_dir, progress=sys.stderr.isatty())
+    version = version_of(index_dir)
+    wanted = engine_name(args.engine)
+    if version is None or read_manifest(version).get("engine") != wanted:
+        print(f"no {wanted} index at {index_dir}: building it from the seed corpus", file=sys.stderr)
+        _build(_default_files(), index_dir, args)
     app = create_app({"INDEX_DIR": str(index_dir)})
-    _warm_up(index_dir)
+    warm_up(app)
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
 
 
-def _warm_up(index_dir):
-    """Load jieba and the index's columns before the first request, so it does not wait for them."""
-    from .indexer import open_index
-    from .query import SearchParams, run_search
-
-    with open_index(index_dir).searcher() as searcher:
-        run_search(searcher, SearchParams.from_mapping({"q": "安全理事会", "per_page": 1}))
-
-
 def cmd_query(args):
-    from .indexer import open_index
-    from .query import SearchParams, format_result_text, run_search
+    from .engines import open_engine
+    from .params import SearchParams
+    from .query import format_result_text
 
     params = SearchParams.from_mapping(
         {"q": args.text, "country": args.country, "meeting": args.meeting, "per_page": args.limit}
     )
-    ix = open_index(_index_dir(args))
-    with ix.searcher() as searcher:
-        result = run_search(searcher, params)
+    engine = open_engine(_index_dir(args))
+    try:
+        result = engine.search(params)
+    finally:
+        engine.close()
     if args.json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -85,24 +96,29 @@ def cmd_query(args):
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m search", description="安理会惯例汇辑检索 / Repertoire Search")
     sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", action="store_true", help="no progress output")
+    common.add_argument("--engine", choices=("whoosh", "tantivy"),
+                        help="search engine (default: REPERTOIRE_ENGINE, else whoosh)")
 
-    p = sub.add_parser("parse", help="parse chapter files and print paragraphs and footnotes as JSON")
+    p = sub.add_parser("parse", parents=[common], help="parse chapter files and print paragraphs and footnotes as JSON")
     p.add_argument("files", nargs="*", type=Path, help="chapter files (default: seeds/*.txt)")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("build", help="build the search index (atomically replaces the old one)")
-    p.add_argument("files", nargs="*", type=Path, help="chapter files (default: seeds/*.txt)")
+    p = sub.add_parser("build", parents=[common], help="index chapters: only those changed since the last build (atomic swap)")
+    p.add_argument("files", nargs="*", type=Path, help="chapter files, .txt or .pdf (default: seeds/*)")
     p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
+    p.add_argument("--full", action="store_true", help="rebuild every chapter from scratch")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("serve", help="serve the web interface and the JSON API")
+    p = sub.add_parser("serve", parents=[common], help="serve the web interface and the JSON API")
     p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--debug", action="store_true", help="Flask debug mode (development only)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("query", help="search from the terminal")
+    p = sub.add_parser("query", parents=[common], help="search from the terminal")
     p.add_argument("text")
     p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
     p.add_argument("--country", action="append", default=[], help="ISO code or Chinese name; repeatable")

@@ -11,8 +11,13 @@ class CorpusError(RepertoireError):
     def __init__(self, path, message, line=None):
         self.path = str(path)
         self.line = line
+        self.message = message
         where = f"{self.path}: line {line}" if line else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):
+        # Raised in build worker processes and re-raised in the parent: keep it picklable.
+        return (type(self), (self.path, self.message, self.line))
 
 
 class IndexError_(RepertoireError):

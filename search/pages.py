@@ -4,64 +4,34 @@ One context dict serves an HTML page and its JSON twin. Nothing here imports Fla
 other pages come from a `link(endpoint, **values)` callable (``url_for`` in the app).
 """
 import csv
-import io
 import re
 
 from . import urls
+from .facets import facet_label
+from .params import FACET_TITLES, FACETS, KINDS, RANGE, canonical_filter
 
 # A query that is a UN document symbol (S/PV.5282, S/PRST/2004/27, A/RES/60/1) or a meeting number.
 _SYMBOL = re.compile(r"^\s*((?:S|A|E|ST|SG)/[A-Z0-9][A-Za-z0-9./\-]*(?:\s*\((?:Resumption|Part)\s*\d+\))?)\s*$")
 _MEETING = re.compile(r"^\s*(?:第\s*)?(\d{3,5})(?:\s*次(?:会议)?)?\s*$")
 
 
-def normalize_filter(name, value):
-    """The canonical value of a filter (countries and organisations as codes), to compare URL values."""
-    value = str(value).strip()
-    if name in ("country", "org"):
-        from . import gazetteer
-
-        lookup = gazetteer.lookup_country if name == "country" else getattr(gazetteer, "lookup_org", None)
-        entity = lookup(value) if lookup else None
-        return entity.code if entity else value
-    return value
-
-
 def filter_label(name, value, facets):
-    """A chip's label: the facet's own label when the value is in the result, else a readable default."""
-    canonical = normalize_filter(name, value)
+    """A chip's label: the facet's own label when the value is in the result, else the label of its code."""
+    canonical = canonical_filter(name, value)
     for item in facets.get(name, ()):
         if str(item.get("value")) == canonical:
-            return _facet_label(name, item)
-    if name == "country":
-        from . import gazetteer
-
-        entity = gazetteer.lookup_country(value)
-        return entity.zh if entity else value
-    return _facet_label(name, {"value": value, "label": None})
+            return item["label"]
+    return facet_label(name, canonical)[0]
 
 
-def _facet_label(name, item):
-    value, label = item.get("value"), item.get("label")
-    if name == "kind":
-        return KIND_LABELS.get(str(value), label or str(value))
-    if name == "meeting":
-        return f"第 {value} 次会议"
-    if name == "year":
-        return f"{value} 年"
-    return label or str(value)
-
-
-KIND_LABELS = urls.KIND_LABELS
-
-
-def direct_links(q, link, meeting_exists, symbol_exists):
+def direct_links(q, link, count_of):
     """Links to a document's or a meeting's page when the query names one that the corpus has."""
     out = []
     m = _SYMBOL.match(q or "")
-    if m and symbol_exists(m.group(1)):
+    if m and count_of("symbol", m.group(1)):
         out.append({"label": f"文件 {m.group(1)}", "url": link("web.document", symbol=m.group(1))})
     m = _MEETING.match(q or "")
-    if m and meeting_exists(int(m.group(1))):
+    if m and count_of("meeting", str(int(m.group(1)))):
         out.append({"label": f"第 {m.group(1)} 次会议", "url": link("web.meeting", number=int(m.group(1)))})
     return out
 
@@ -93,7 +63,7 @@ def decorate_record(record, link):
     r = dict(record)
     r["url"] = link("web.record", id=r["id"])
     r.setdefault("section", None)  # footnotes have none; the API promises the key on every unit
-    r["kind_label"] = KIND_LABELS.get(r.get("kind"), r.get("kind"))
+    r["kind_label"] = KINDS.get(r.get("kind"), (r.get("kind"),))[0]
     if r.get("text") is not None:
         r["segments"] = text_segments(r["text"], r.get("markers"))
     r["meeting_url"] = link("web.meeting", number=r["meeting"]) if r.get("meeting") else None
@@ -126,24 +96,23 @@ def search_context(result, path, pairs, link, export_paths):
     ctx["hits"] = [decorate_record(h, link) for h in result.get("hits", ())]
     ctx["facets"] = {
         name: [
-            {**item, "label": _facet_label(name, item),
-             "toggle_url": urls.facet_toggle_url(path, pairs, name, item["value"], item.get("selected"),
-                                                 normalize_filter)}
+            {**item, "toggle_url": urls.facet_toggle_url(path, pairs, name, item["value"], item.get("selected"),
+                                                         canonical_filter)}
             for item in facets.get(name, ())
         ]
-        for name in urls.FACETS  # every facet, even empty: the API promises all five keys
+        for name in FACETS  # every facet, even empty: the API promises all five keys
     }
-    ctx["facet_titles"] = urls.FACET_TITLES
+    ctx["facet_titles"] = FACET_TITLES
     ctx["chips"], seen = [], set()
     for k, v in pairs:
-        if not (k in urls.FACETS or k in urls.RANGE) or not str(v).strip() or (k, normalize_filter(k, v)) in seen:
+        if not (k in FACETS or k in RANGE) or not str(v).strip() or (k, canonical_filter(k, v)) in seen:
             continue
-        seen.add((k, normalize_filter(k, v)))  # country=FRA&country=法国 is one filter, one chip
+        seen.add((k, canonical_filter(k, v)))  # country=FRA&country=法国 is one filter, one chip
         ctx["chips"].append({
             "name": k, "value": v,
-            "label": f"{'自' if k == 'from' else '至'} {v}" if k in urls.RANGE else filter_label(k, v, facets),
-            "title": "日期" if k in urls.RANGE else urls.FACET_TITLES[k],
-            "remove_url": urls.path_with_removed_args(path, urls.without_page(pairs), [(k, v)], normalize_filter),
+            "label": f"{'自' if k == 'from' else '至'} {v}" if k in RANGE else filter_label(k, v, facets),
+            "title": "日期" if k in RANGE else FACET_TITLES[k],
+            "remove_url": urls.path_with_removed_args(path, urls.without_page(pairs), [(k, v)], canonical_filter),
         })
     kept = [(k, v) for k, v in pairs if k in ("q", "sort")]
     ctx["clear_url"] = urls.path_with_query(path, kept) if ctx["chips"] else None
@@ -153,7 +122,7 @@ def search_context(result, path, pairs, link, export_paths):
     ctx["pagination"] = urls.pagination(path, pairs, result.get("page", 1), result.get("per_page") or 20,
                                         result.get("total", 0))
     ctx["form_hidden"] = urls.hidden_inputs(pairs, exclude=("q",))
-    ctx["range_hidden"] = urls.hidden_inputs(pairs, exclude=urls.RANGE)
+    ctx["range_hidden"] = urls.hidden_inputs(pairs, exclude=RANGE)
     ctx["date_from"] = dict(pairs).get("from", "")
     ctx["date_to"] = dict(pairs).get("to", "")
     ctx["exports"] = {fmt: urls.path_with_query(p, urls.without_page(pairs)) for fmt, p in export_paths.items()}
@@ -247,12 +216,69 @@ def _citation_text(c):
     return " ".join(parts)
 
 
-def export_csv(hits, base_url):
-    """CSV text with a byte-order mark, so that Excel opens the Chinese as UTF-8."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+class _Line:
+    """A file-like object whose write() returns what was written, for csv.writer to stream through."""
+
+    def write(self, text):
+        return text
+
+
+def export_csv_rows(hits, base_url):
+    """CSV text, a row at a time, with a byte-order mark first so that Excel opens the Chinese as UTF-8."""
+    writer = csv.DictWriter(_Line(), fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    yield "\ufeff" + writer.writeheader()
     for hit in hits:
-        writer.writerow(export_row(hit, base_url))
-    return buffer.getvalue()
+        yield writer.writerow(export_row(hit, base_url))
+
+
+EXAMPLES = ("区域组织", "非洲联盟", "S/PV.5007", "5649", "维持和平", "\"稳定进程\"")
+# A meeting's page lists what the chapters say of it; its footnotes come with their paragraphs.
+MEETING_KINDS = ("heading", "paragraph", "decision")
+
+
+def _entity_links(name, values, link):
+    out = []
+    for code, count in values:
+        label, label_en = facet_label(name, code)
+        out.append({"value": code, "label": label, "label_en": label_en, "count": count,
+                    "toggle_url": link("web.search", **{name: code})})
+    return out
+
+
+def home_context(stats, link):
+    """The home page from the index's build-time statistics: nothing here grows with a query."""
+    return {
+        "total": stats["units"],
+        "chapters": stats["chapters"],
+        "examples": [{"q": e, "url": link("web.search", q=e)} for e in EXAMPLES],
+        "meetings": [{"number": m["number"], "date": m["date"], "decision": "、".join(m["decisions"]) or None,
+                      "count": m["units"], "url": link("web.meeting", number=m["number"])}
+                     for m in stats["meetings"]],
+        "facets": {"country": _entity_links("country", stats["countries"], link),
+                   "org": _entity_links("org", stats["orgs"], link)},
+    }
+
+
+def _paged(records, total, params, path, pairs, link):
+    return {"records": [decorate_record(r, link) for r in records], "total": total,
+            "page": params.page, "per_page": params.per_page,
+            "pagination": urls.pagination(path, pairs, params.page, params.per_page, total)}
+
+
+def meeting_context(number, stats, records, total, params, path, pairs, link):
+    """A meeting's page: its date and decisions (from the build-time statistics) and one page of its records."""
+    facts = next((m for m in stats["meetings"] if m["number"] == number), {})
+    return {"number": number, "date": facts.get("date"),
+            "decision": "、".join(facts.get("decisions") or ()) or None,
+            "search_url": link("web.search", meeting=number),
+            **_paged(records, total, params, path, pairs, link)}
+
+
+def document_context(symbol, records, total, params, path, pairs, link):
+    """A document's page: one page of the records citing it, grouped by the pages and speakers cited."""
+    from .citations import document_url
+
+    ctx = _paged(records, total, params, path, pairs, link)
+    ctx.update(symbol=symbol, url=document_url(symbol, "zh"), url_en=document_url(symbol, "en"),
+               groups=doc_groups(symbol, ctx.pop("records")))
+    return ctx

@@ -8,13 +8,7 @@ Flask, as datasette's ``path_with_added_args`` / ``path_with_removed_args`` do.
 """
 from urllib.parse import urlencode
 
-# Facets the sidebar offers; values of one facet combine with OR, facets with AND.
-FACETS = ("country", "org", "meeting", "year", "kind")
-# The date range on the meeting date.
-RANGE = ("from", "to")
-SORTS = (("relevance", "相关度"), ("date", "日期"), ("document", "文件顺序"))
-KIND_LABELS = {"heading": "标题", "paragraph": "段落", "decision": "决定", "footnote": "脚注"}
-FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year": "年份", "kind": "类型"}
+from .params import SORTS
 
 
 def pairs_of(args):
@@ -24,6 +18,14 @@ def pairs_of(args):
     if hasattr(args, "items"):
         return [(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, (list, tuple)) else [vs])]
     return list(args)
+
+
+def multi(pairs):
+    """(name, value) pairs as a dict of lists, the shape SearchParams.from_mapping reads."""
+    out = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
 
 
 def path_with_query(path, pairs):
@@ -69,7 +71,7 @@ def sort_links(path, pairs, current):
     return [
         {"value": value, "label": label, "current": value == current,
          "url": path_with_added_args(path, pairs, {"sort": value})}
-        for value, label in SORTS
+        for value, label in SORTS.items()
     ]
 
 

@@ -22,14 +22,40 @@ def seed_corpus():
 
 # --- web (tests/test_web.py, test_api.py, test_browser.py) ---
 
-@pytest.fixture(scope="session")
-def seed_index(tmp_path_factory):
-    """A real Whoosh index of seeds/*.txt, built once per test session."""
-    from search.indexer import build_index
+ENGINES = ("whoosh",)
 
-    index_dir = tmp_path_factory.mktemp("seed-index") / "index"
-    build_index(SEED_FILES, index_dir)
-    return index_dir
+
+@pytest.fixture(scope="session")
+def seed_indexes(tmp_path_factory):
+    """`seed_indexes(engine)`: a real index of seeds/*.txt built with that engine, once per test session."""
+    from search.build import build_index
+
+    built = {}
+
+    def get(engine):
+        if engine not in built:
+            index_dir = tmp_path_factory.mktemp(f"seed-index-{engine}") / "index"
+            build_index(SEED_FILES, index_dir, engine=engine)
+            built[engine] = index_dir
+        return built[engine]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_indexes):
+    """The seed index of the default engine (Whoosh)."""
+    return seed_indexes("whoosh")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def seed_engine(request, seed_indexes):
+    """The seed index opened with each engine in turn: the contract suite runs on every engine."""
+    from search.engines import open_engine
+
+    engine = open_engine(seed_indexes(request.param), expected=request.param)
+    yield engine
+    engine.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,16 @@ from hypothesis import strategies as st
 
 from search.analysis import normalize, squash
 from search.errors import QueryError
-from search.indexer import open_index
-from search.query import (MAX_QUERY, SearchParams, format_result_text, get_record, make_snippet, match_spans,
-                          parse_query, records_citing, records_for_meeting, run_search)
+from search.params import SearchParams
+from search.query import format_result_text, run_search
+from search.snippets import make_snippet, match_spans
+from search.syntax import MAX_QUERY, parse_query
 
 
-@pytest.fixture(scope="module")
-def searcher(seed_index):
-    ix = open_index(seed_index)
-    with ix.searcher() as s:
-        yield s
+@pytest.fixture
+def searcher(seed_engine):
+    """The engine under test (the name is the suite's own: every test here runs on every engine)."""
+    return seed_engine
 
 
 @pytest.fixture(scope="module")
@@ -354,20 +354,34 @@ def test_paragraph_hits_carry_their_footnotes(searcher):
     assert hit["footnotes"][0]["citations"][0]["symbol"] == "S/2004/546"
 
 
-def test_get_record_with_neighbours(searcher, units):
-    second = units[1]
-    record = get_record(searcher, second.id)
-    assert (record["id"], record["prev"]["id"], record["next"]["id"]) == (second.id, units[0].id, units[2].id)
-    assert get_record(searcher, units[0].id)["prev"] is None
-    assert get_record(searcher, "../../etc/passwd") is None
+def test_get_record_links_the_neighbours_of_its_own_class(searcher, units):
+    paragraphs = [u for u in units if u.kind != "footnote"]
+    notes = [u for u in units if u.kind == "footnote"]
+    for same in (paragraphs, notes):
+        record = searcher.get(same[1].id)
+        assert (record["id"], record["prev"]["id"], record["next"]["id"]) == (same[1].id, same[0].id, same[2].id)
+        assert searcher.get(same[0].id)["prev"] is None
+        assert searcher.get(same[-1].id)["next"] is None
+    assert searcher.get("../../etc/passwd") is None
 
 
-def test_records_for_meeting_and_citing(searcher, units):
-    assert [r["id"] for r in records_for_meeting(searcher, 5041)] == [u.id for u in units if u.meeting == 5041]
-    assert records_for_meeting(searcher, 1) == []
-    citing = [r["id"] for r in records_citing(searcher, "S/2004/546")]
-    assert "000_433e06851ef59419.49.fn2" in citing
-    assert records_citing(searcher, "S/NOPE") == []
+def test_records_of_a_meeting_and_of_a_document_in_document_order(searcher, units):
+    total, records = searcher.records_of("meeting", "5041", 1, 1000)
+    assert (total, [r["id"] for r in records]) == (len([u for u in units if u.meeting == 5041]),
+                                                   [u.id for u in units if u.meeting == 5041])
+    assert searcher.records_of("meeting", "1") == (0, [])
+    citing = [u.id for u in units if "S/2004/546" in {c.symbol for c in getattr(u, "citations", ())}
+              or any(n == 2 and u.item == 49 for n in getattr(u, "footnotes", ()))]
+    assert [r["id"] for r in searcher.records_of("symbol", "S/2004/546", 1, 100)[1]] == citing
+    assert searcher.records_of("symbol", "S/NOPE") == (0, [])
+
+
+def test_records_of_pages_in_document_order(searcher, units):
+    expected = [u.id for u in units if u.meeting == 5282 and u.kind != "footnote"]
+    pages = [searcher.records_of("meeting", "5282", page, 7, kinds=("heading", "paragraph", "decision"))
+             for page in (1, 2, 3)]
+    assert [total for total, _ in pages] == [len(expected)] * 3
+    assert [r["id"] for _, records in pages for r in records] == expected[:21]
 
 
 def test_format_result_text(searcher):

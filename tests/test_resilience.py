@@ -14,8 +14,10 @@ import pytest
 import requests
 
 from conftest import ROOT, SEED_FILES, _free_port, stop_process, wait_for_http
-from search.indexer import build_index, current_generation, open_index
-from search.query import SearchParams, run_search
+from search.build import build_index
+from search.engines import open_engine
+from search.params import SearchParams
+from search.store import current_generation
 
 SEED = SEED_FILES[0]
 PROBE = "区域组织"
@@ -32,8 +34,9 @@ def _build(files, index_dir, timeout=120):
 
 def _answer(index_dir, q=PROBE):
     """(total, hit ids of the first page) for `q` on the index `index_dir` points to now."""
-    with open_index(index_dir).searcher() as s:
-        result = run_search(s, SearchParams.from_mapping({"q": q, "per_page": "50"}))
+    engine = open_engine(index_dir)
+    result = engine.search(SearchParams.from_mapping({"q": q, "per_page": "50"}))
+    engine.close()
     return result.total, [h["id"] for h in result.hits]
 
 

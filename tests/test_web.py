@@ -505,7 +505,7 @@ def test_unexpected_errors_become_a_500_page_not_a_traceback(app, client, monkey
 def test_index_is_reopened_after_an_atomic_rebuild(tmp_path):
     from conftest import SEED_FILES
     from search import create_app
-    from search.indexer import build_index
+    from search.build import build_index
 
     index_dir = tmp_path / "index"
     build_index(SEED_FILES, index_dir)
@@ -513,10 +513,10 @@ def test_index_is_reopened_after_an_atomic_rebuild(tmp_path):
     client = app.test_client()
     first = client.get("/api/search?q=").get_json()["total"]
     state = app.extensions["repertoire"]
-    generation = state["generation"]
+    generation = state["engine"].generation
     build_index(SEED_FILES, index_dir)
     assert client.get("/api/search?q=").get_json()["total"] == first
-    assert state["generation"] != generation
+    assert state["engine"].generation != generation
 
 
 def test_missing_index_is_a_503_not_a_traceback(tmp_path):
