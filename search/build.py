@@ -160,7 +160,8 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
     :param engine: "whoosh" or "tantivy" (default: REPERTOIRE_ENGINE, else whoosh).
     :param full: rebuild every chapter, ignoring the current index.
     :param progress: a search.progress.Progress (default: none shown).
-    :returns: {"units", "added", "changed", "removed", "unchanged", "seconds", "engine", "warnings"}
+    :returns: {"units", "added", "changed", "removed", "unchanged", "indexed" (the keys of the chapters
+              parsed and indexed by this build), "seconds", "engine", "warnings"}
     :raises CorpusError: a chapter cannot be parsed (the old index keeps serving).
     :raises IndexError_: the index folder cannot be written (disk full, permissions, ...).
     """
@@ -217,7 +218,8 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             raise
     progress.done()
     return {"units": sum(c["units"] for c in chapters), "added": len(jobs) - changed, "changed": changed,
-            "removed": len(remove) - changed, "unchanged": len(kept), "seconds": time.monotonic() - started,
+            "removed": len(remove) - changed, "unchanged": len(kept), "indexed": sorted(summaries),
+            "seconds": time.monotonic() - started,
             "engine": name, "warnings": [w for s in summaries.values() for w in s["warnings"]]}
 
 

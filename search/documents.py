@@ -27,6 +27,8 @@ ID_FIELDS = ("kind", "chapter", "meeting", "year", "date", "item", "section")
 
 def _record_dict(record, by_id):
     d = record_to_dict(record)
+    # The corpus-wide position depends on when a chapter was added; only the index needs it.
+    del d["order"]
     if record.kind != "footnote":
         notes = []
         for number in record.footnotes:

@@ -1,6 +1,6 @@
 """Progress of long work (parse, build): a bar on a terminal, one line per stage in logs, or nothing.
 
-On a terminal tqdm draws chapters parsed and units indexed, with the rate and the time left.
+On a terminal a bar shows chapters parsed and units indexed, with the rate and the time left.
 Without one (a log, CI, a pipe) each stage is one line, so logs stay readable. `quiet` silences both.
 """
 import sys
@@ -14,7 +14,6 @@ class Progress:
         self.stream = stream or sys.stderr
         self.quiet = quiet
         self.bar = (not quiet and self.stream.isatty()) if bar is None else bar
-        self._tqdm = None
         self.started = time.monotonic()
         self.units_done = 0
         self.chapters_done = 0
@@ -28,27 +27,30 @@ class Progress:
         """A new stage of `total` chapters."""
         self.total = total
         self.started = time.monotonic()
+        self.chapters_done = self.units_done = 0
         self._line(text)
-        if self.bar and total:
-            from tqdm import tqdm
-
-            self._tqdm = tqdm(total=total, unit="章", file=self.stream, dynamic_ncols=True,
-                              bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} 章 [{elapsed}<{remaining}] {postfix}")
 
     def chapter(self, summary):
-        """A chapter is done (parsed and indexed)."""
+        """A chapter is done (parsed and indexed): redraw the bar."""
         self.chapters_done += 1
-        if self._tqdm is not None:
-            self._tqdm.update(1)
-            rate = self.units_done / max(time.monotonic() - self.started, 1e-6)
-            self._tqdm.set_postfix_str(f"{self.units_done:,} units, {rate:,.0f} units/s", refresh=False)
+        if self.bar and self.total:
+            self._draw()
 
     def units(self, n):
         """`n` more units indexed."""
         self.units_done += n
 
+    def _draw(self, width=24):
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        frac = self.chapters_done / self.total
+        rate = self.units_done / elapsed
+        left = elapsed * (1 - frac) / frac if frac else 0
+        bar = "#" * int(width * frac)
+        self.stream.write(f"\r[{bar:<{width}}] {self.chapters_done}/{self.total} 章  {self.units_done:,} units  "
+                          f"{rate:,.0f} units/s  ETA {int(left) // 60}:{int(left) % 60:02d}")
+        if self.chapters_done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
     def done(self):
-        """The stage is over: close the bar."""
-        if self._tqdm is not None:
-            self._tqdm.close()
-            self._tqdm = None
+        """The stage is over."""

@@ -1,101 +1,154 @@
-"""Building, swapping and opening the index; the cached numpy views of it."""
+"""Building generations: the manifest, incremental builds against full ones, the swap, progress output."""
+import json
 import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from search import indexer
-from search.citations import Citation
-from search.corpus import Corpus, Footnote, Paragraph, Source
+from conftest import ENGINES, ROOT, SEED_FILES
+from search.build import build_index
+from search.engines import open_engine
 from search.errors import CorpusError, IndexError_
-from search.indexer import build_index, current_generation, index_data, index_exists, open_index
+from search.params import FACETS, SearchParams
+from search.store import current_generation, index_exists, read_manifest, version_of
+
+SEED = SEED_FILES[0]
+LINE = "讨论重点主要集中在改进联合国与"  # a line of the seed, changed in the "edited" chapter
+QUERIES = ("区域组织", "犀鸟", "和", "非洲联盟 OR 欧洲联盟", "安全 -合作", "")
 
 
-def _paragraph(n, text, order, meeting=5007, date="2004-07-20", footnotes=(), countries=(), orgs=(),
-               kind="paragraph", section="A"):
-    return Paragraph(id=f"t.49.p{n}", chapter="t", kind=kind, item=49, item_title="区域组织", section=section,
-                     section_title="合作", meeting=meeting, date=date, decision=None, text=text,
-                     footnotes=tuple(footnotes), countries=tuple(countries), orgs=tuple(orgs),
-                     source=Source("t.txt", n), order=order)
+def _chapter(folder, name, edit=None):
+    """A copy of the seed chapter named `name` (its key), with `edit` put in front of LINE."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = SEED.read_text(encoding="utf-8")
+    assert LINE in text
+    if edit:
+        text = text.replace(LINE, edit + LINE, 1)
+    path = folder / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
-def _footnote(n, text, order, symbol, cited_by):
-    return Footnote(id=f"t.49.fn{n}", chapter="t", item=49, number=n, text=text,
-                    citations=(Citation(symbol, ("3",), ("法国",)),), countries=("FRA",), orgs=(),
-                    meeting=5007, date="2004-07-20", cited_by=(cited_by,), source=Source("t.txt", 90 + n),
-                    order=order)
+def _answers(index_dir):
+    """Everything a user can see of an index: each query's hits (ids, order, groups) and facets, and
+    every record by id."""
+    engine = open_engine(index_dir)
+    try:
+        out = {}
+        for q in QUERIES:
+            result = engine.search(SearchParams(q=q, per_page=100)).to_dict()
+            out[q] = (result["total"], [(h["id"], h["exact"], h["snippet"]) for h in result["hits"]],
+                      {f: result["facets"][f] for f in FACETS})
+        records = {}
+        for chapter in engine.chapters:
+            total, page = engine.records_of("chapter", chapter["key"], 1, 10000)
+            records.update({r["id"]: engine.get(r["id"]) for r in page})
+        return out, records, engine.stats
+    finally:
+        engine.close()
 
 
-def tiny_corpus(extra=""):
-    """Three paragraphs and a footnote, by hand."""
-    return Corpus(
-        paragraphs=(
-            _paragraph(1, "2004 年 7 月 20 日(第 5007 次会议)的决定：", 0, kind="heading"),
-            _paragraph(2, "安全理事会举行了专题辩论，非洲联盟代表发了言。" + extra, 1, footnotes=(1,),
-                       countries=("FRA",), orgs=("AU",)),
-            _paragraph(3, "联合王国代表欧洲联盟发言。", 3, meeting=5041, date="2004-10-19", countries=("GBR",),
-                       orgs=("EU",), section="B"),
-        ),
-        footnotes=(_footnote(1, "S/PV.5007，第 3 页(法国)。", 2, "S/PV.5007", "t.49.p2"),),
-    )
+@pytest.mark.parametrize("engine", ENGINES)
+def test_incremental_build_adds_changes_and_removes_chapters_like_a_full_build(tmp_path, engine):
+    src = tmp_path / "src"
+    a, b, c = _chapter(src, "a"), _chapter(src, "b"), _chapter(src, "c")
+    index_dir = tmp_path / "inc" / "index"
+    first = build_index([a, b, c], index_dir, engine=engine)
+    assert (first["added"], first["changed"], first["removed"], first["unchanged"]) == (3, 0, 0, 0)
+
+    b2 = _chapter(src, "b", edit="犀鸟")
+    d = _chapter(src, "d")
+    second = build_index([a, b2, d], index_dir, engine=engine)
+    assert (second["added"], second["changed"], second["removed"], second["unchanged"]) == (1, 1, 1, 1)
+
+    full_dir = tmp_path / "full" / "index"
+    build_index([a, b2, d], full_dir, engine=engine, full=True)
+    incremental, full = _answers(index_dir), _answers(full_dir)
+    assert incremental[0]["犀鸟"][0] == 1
+    assert incremental[0] == full[0]
+    assert incremental[2] == full[2]
+    # The same records with the same neighbours. Chapter d comes after a and b either way; its
+    # number in the manifest is the next free one (3), where a full build numbers a, b, d 0, 1, 2.
+    assert incremental[1] == full[1]
+    manifest = read_manifest(version_of(index_dir))
+    assert [(c["key"], c["seq"], c["units"]) for c in manifest["chapters"]] == [
+        ("a", 0, 232), ("b", 1, 232), ("d", 3, 232)]
 
 
-def _texts(index_dir):
-    ix = open_index(index_dir)
-    with ix.searcher() as s:
-        return sorted(f["id"] for f in s.all_stored_fields())
-
-
-def test_build_indexes_every_record_and_swaps_in_a_version_folder(tmp_path):
+def test_unchanged_chapters_are_neither_parsed_nor_indexed_again(tmp_path):
+    src = tmp_path / "src"
+    a, b = _chapter(src, "a"), _chapter(src, "b")
     index_dir = tmp_path / "index"
-    stats = build_index(tiny_corpus(), index_dir)
-    assert stats["units"] == 4
-    assert index_dir.is_symlink()
-    assert index_exists(index_dir)
-    assert current_generation(index_dir) == os.readlink(index_dir)
-    assert _texts(index_dir) == ["t.49.fn1", "t.49.p1", "t.49.p2", "t.49.p3"]
+    build_index([a, b], index_dir)
+    stats = build_index([a, b, _chapter(src, "c")], index_dir)
+    assert (stats["indexed"], stats["added"], stats["unchanged"], stats["units"]) == (["c"], 1, 2, 696)
+    assert build_index([a, b, src / "c.txt"], index_dir)["indexed"] == []
+    assert build_index([a, b, src / "c.txt"], index_dir, full=True)["indexed"] == ["a", "b", "c"]
+
+
+def test_the_previous_version_still_answers_after_an_incremental_build(tmp_path):
+    src = tmp_path / "src"
+    a, b = _chapter(src, "a"), _chapter(src, "b")
+    index_dir = tmp_path / "index"
+    build_index([a, b], index_dir)
+    old = open_engine(index_dir)
+    before = old.search(SearchParams(q="区域组织")).total
+    build_index([a], index_dir)
+    assert old.search(SearchParams(q="区域组织")).total == before
+    assert open_engine(index_dir).search(SearchParams(q="区域组织")).total == before // 2
+    old.close()
+
+
+def test_build_writes_a_manifest_and_build_time_statistics(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(SEED_FILES, index_dir)
+    version = version_of(index_dir)
+    assert index_dir.is_symlink() and os.readlink(index_dir) == version.name == current_generation(index_dir)
+    manifest = read_manifest(version)
+    [chapter] = manifest["chapters"]
+    assert (manifest["engine"], chapter["key"], chapter["path"], chapter["seq"], chapter["units"]) == (
+        "whoosh", SEED.stem, str(SEED), 0, 232)
+    import hashlib
+
+    assert chapter["sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    stats = json.loads((version / "stats.json").read_text(encoding="utf-8"))
+    assert [(m["number"], m["date"], m["decisions"]) for m in stats["meetings"]] == [
+        (5007, "2004-07-20", ["主席声明"]), (5041, "2004-09-22", ["主席声明"]),
+        (5282, "2005-10-17", ["第 1631(2005)号决议"]), (5529, "2006-09-20", ["主席声明"]),
+        (5649, "2007-03-28", ["主席声明"]), (5776, "2007-11-06", ["主席声明"])]
+    assert (stats["units"], stats["chapters"]) == (232, 1)
 
 
 def test_rebuild_changes_generation_and_keeps_one_previous_version(tmp_path):
     index_dir = tmp_path / "index"
     generations = []
     for _ in range(3):
-        build_index(tiny_corpus(), index_dir)
+        build_index(SEED_FILES, index_dir)
         generations.append(current_generation(index_dir))
     assert len(set(generations)) == 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["index", *generations[1:]])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".index.lock", "index", *generations[1:]])
 
 
-def test_open_index_stays_on_its_version_after_a_swap(tmp_path):
+def test_failed_build_leaves_the_old_index_serving_and_no_debris(tmp_path):
     index_dir = tmp_path / "index"
-    build_index(tiny_corpus(), index_dir)
-    ix = open_index(index_dir)
-    build_index(tiny_corpus("第二版。"), index_dir)
-    assert ix.generation != current_generation(index_dir)
-    with ix.searcher() as s:
-        assert s.doc_count() == 4
-    assert open_index(index_dir).generation == current_generation(index_dir)
-
-
-def test_failed_build_leaves_the_old_index_serving(tmp_path, monkeypatch):
-    index_dir = tmp_path / "index"
-    build_index(tiny_corpus(), index_dir)
+    build_index(SEED_FILES, index_dir)
     before = current_generation(index_dir)
-    calls = []
-
-    def fail_on_third(record, by_id, real=indexer.record_to_document):
-        calls.append(record.id)
-        if len(calls) == 3:
-            raise RuntimeError("disk on fire")
-        return real(record, by_id)
-
-    monkeypatch.setattr(indexer, "record_to_document", fail_on_third)
-    with pytest.raises(RuntimeError):
-        build_index(tiny_corpus("新的。"), index_dir)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    with pytest.raises(CorpusError, match="bad.txt"):
+        build_index([*SEED_FILES, bad], index_dir)
+    with pytest.raises(CorpusError, match="missing.txt: no such file"):
+        build_index([tmp_path / "missing.txt"], index_dir)
+    with pytest.raises(CorpusError, match="no chapter files"):
+        build_index([], index_dir)
     assert current_generation(index_dir) == before
-    assert _texts(index_dir) == ["t.49.fn1", "t.49.p1", "t.49.p2", "t.49.p3"]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".index.build")] == []
 
 
 def test_stale_temp_folder_of_a_killed_build_is_removed(tmp_path):
@@ -103,28 +156,16 @@ def test_stale_temp_folder_of_a_killed_build_is_removed(tmp_path):
     dead_pid = 2 ** 22 + 12345  # above pid_max on Linux: no such process
     stale = tmp_path / f".index.build-{dead_pid}-1"
     stale.mkdir()
-    (stale / "_MAIN_1.toc").write_bytes(b"half")
-    build_index(tiny_corpus(), index_dir)
-    assert not stale.exists()
-    assert index_exists(index_dir)
-
-
-def test_parse_error_is_reported_and_nothing_is_swapped(tmp_path):
-    index_dir = tmp_path / "index"
-    build_index(tiny_corpus(), index_dir)
-    before = current_generation(index_dir)
-    with pytest.raises(CorpusError, match="missing.txt"):
-        build_index([tmp_path / "missing.txt"], index_dir)
-    with pytest.raises(CorpusError, match="no chapter files"):
-        build_index([], index_dir)
-    assert current_generation(index_dir) == before
+    (stale / "manifest.json").write_bytes(b"half")
+    build_index(SEED_FILES, index_dir)
+    assert not stale.exists() and index_exists(index_dir)
 
 
 def test_legacy_plain_folder_is_replaced_by_the_versioned_layout(tmp_path):
     index_dir = tmp_path / "index"
     index_dir.mkdir()
     (index_dir / "junk").write_text("x")
-    build_index(tiny_corpus(), index_dir)
+    build_index(SEED_FILES, index_dir)
     assert index_dir.is_symlink() and index_exists(index_dir)
 
 
@@ -133,73 +174,124 @@ def test_legacy_plain_folder_is_replaced_by_the_versioned_layout(tmp_path):
     lambda p: p.mkdir(),                  # an empty folder
     lambda p: p.write_text("not an index"),
 ])
-def test_open_index_without_an_index_is_a_clear_error(tmp_path, make):
+def test_opening_without_an_index_is_a_clear_error(tmp_path, make):
     path = tmp_path / "index"
     make(path)
-    assert not index_exists(path)
-    assert current_generation(path) is None
+    assert not index_exists(path) and current_generation(path) is None
     with pytest.raises(IndexError_, match="python -m search build"):
-        open_index(path)
+        open_engine(path)
 
 
-def test_index_data_columns_and_facets(tmp_path):
-    build_index(tiny_corpus(), tmp_path / "index")
-    ix = open_index(tmp_path / "index")
-    with ix.searcher() as s:
-        data = index_data(s)
-        ids = [s.stored_fields(int(d))["id"] for d in data.by_order]
-        assert ids == ["t.49.p1", "t.49.p2", "t.49.fn1", "t.49.p3"]
-        assert sorted(data.dateint.tolist()) == [20040720, 20040720, 20040720, 20041019]
-        facets = {f: {v: sorted(s.stored_fields(int(d))["id"] for d in data.facets[f].docs_of(v))
-                      for v in data.facets[f].values}
-                  for f in ("country", "org", "meeting", "kind", "section", "symbol")}
-        assert facets == {
-            "country": {"FRA": ["t.49.fn1", "t.49.p2"], "GBR": ["t.49.p3"]},
-            "org": {"AU": ["t.49.p2"], "EU": ["t.49.p3"]},
-            "meeting": {"5007": ["t.49.fn1", "t.49.p1", "t.49.p2"], "5041": ["t.49.p3"]},
-            "kind": {"footnote": ["t.49.fn1"], "heading": ["t.49.p1"], "paragraph": ["t.49.p2", "t.49.p3"]},
-            "section": {"49.A": ["t.49.fn1", "t.49.p1", "t.49.p2"], "49.B": ["t.49.p3"]},
-            "symbol": {"S/PV.5007": ["t.49.fn1", "t.49.p2"]},
-        }
-        assert index_data(s) is data  # cached per set of segments
-        mask = np.zeros(data.n, dtype=bool)
-        mask[data.facets["kind"].docs_of("paragraph")] = True
-        counts = dict(zip(data.facets["country"].values, data.facets["country"].counts(mask).tolist()))
-        assert counts == {"FRA": 1, "GBR": 1}
+def test_parallel_build_gives_the_same_answers_as_one_process(tmp_path, monkeypatch):
+    files = [_chapter(tmp_path / "src", f"c{i}") for i in range(8)]
+    monkeypatch.setenv("REPERTOIRE_BUILD_PROCS", "1")
+    build_index(files, tmp_path / "one" / "index")
+    monkeypatch.setenv("REPERTOIRE_BUILD_PROCS", "2")
+    build_index(files, tmp_path / "two" / "index")
+    assert _answers(tmp_path / "one" / "index") == _answers(tmp_path / "two" / "index")
 
 
-def test_paragraph_stores_its_footnotes_with_citations(tmp_path):
-    build_index(tiny_corpus(), tmp_path / "index")
-    ix = open_index(tmp_path / "index")
-    from search.query import get_record
+# --- out of disk space: a real, small tmpfs ----------------------------------------------------
 
-    with ix.searcher() as s:
-        record = get_record(s, "t.49.p2")
-    assert record["footnotes"] == [{
-        "number": 1, "id": "t.49.fn1", "text": "S/PV.5007，第 3 页(法国)。",
-        "citations": [{"symbol": "S/PV.5007", "pages": ["3"], "speakers": ["法国"], "on_behalf_of": None,
-                       "url": "https://undocs.org/zh/S/PV.5007", "url_en": "https://undocs.org/en/S/PV.5007"}],
-    }]
-    assert record["countries"] == [{"code": "FRA", "zh": "法国", "en": "France"}]
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB tmpfs (the tests run as root, on CI too): room for one seed index, not for six."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
-def test_seed_build_indexes_every_record(seed_corpus, tmp_path):
-    stats = build_index(seed_corpus, tmp_path / "index")
-    assert stats["units"] == len(seed_corpus.paragraphs) + len(seed_corpus.footnotes)
-    assert Path(tmp_path / "index").is_symlink()
+def test_a_build_that_runs_out_of_disk_space_leaves_the_old_index_serving_and_no_debris(small_disk, tmp_path):
+    index_dir = small_disk / "index"
+    build_index(SEED_FILES, index_dir)
+    before = current_generation(index_dir)
+    answer = _answers(index_dir)
+    more = [_chapter(tmp_path / "src", f"c{i}") for i in range(6)]
+    with pytest.raises(IndexError_, match="No space left on device"):
+        build_index(more, index_dir)
+    assert current_generation(index_dir) == before
+    assert _answers(index_dir) == answer
+    assert sorted(p.name for p in small_disk.iterdir()) == sorted([".index.lock", "index", before])
 
 
-def test_parallel_build_gives_the_same_index_in_several_segments(tmp_path, monkeypatch):
-    build_index(tiny_corpus(), tmp_path / "one")
-    monkeypatch.setattr(indexer, "_procs", lambda count: 2)
-    build_index(tiny_corpus(), tmp_path / "two")
-    from search.query import SearchParams, run_search
+# --- a build killed during an incremental update ------------------------------------------------
 
-    results = []
-    for name in ("one", "two"):
-        ix = open_index(tmp_path / name)
-        with ix.searcher() as s:
-            r = run_search(s, SearchParams(q="联盟", sort="document")).to_dict()
-            results.append(([h["id"] for h in r["hits"]], r["facets"], len(s.reader().leaf_readers())))
-    assert results[0][:2] == results[1][:2]
-    assert (results[0][2], results[1][2]) == (1, 2)
+def test_a_build_killed_during_an_incremental_update_leaves_the_index_serving(tmp_path):
+    src = tmp_path / "src"
+    files = [_chapter(src, f"c{i:02d}") for i in range(4)]
+    index_dir = tmp_path / "index"
+    build_index(files, index_dir)
+    generation, answer = current_generation(index_dir), _answers(index_dir)
+    more = files + [_chapter(src, f"n{i:02d}") for i in range(12)]
+    proc = subprocess.Popen([sys.executable, "-m", "search", "build", "--index", str(index_dir), *map(str, more)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        # The first chapter line on stderr: the update is under way, in its hard-linked copy.
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(f".index.build-{proc.pid}-*/engine/texts/n*.txt")):
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the update never started writing"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert current_generation(index_dir) == generation
+    assert _answers(index_dir) == answer
+    # The next build clears the killed one's folder and applies the update.
+    stats = build_index(more, index_dir)
+    assert (stats["added"], stats["unchanged"]) == (12, 4)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".index.build")] == []
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+def _run_build(args, tty):
+    """`python -m search build ARGS`: (exit code, what it printed on stderr), on a terminal or a pipe."""
+    cmd = [sys.executable, "-m", "search", "build", *map(str, args)]
+    if not tty:
+        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        return result.returncode, result.stderr
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(controller)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def test_build_prints_one_line_per_stage_without_a_terminal(tmp_path):
+    files = [_chapter(tmp_path / "src", f"c{i}") for i in range(2)]
+    code, err = _run_build([*files, "--index", tmp_path / "index"], tty=False)
+    assert code == 0
+    lines = err.splitlines()
+    assert lines[0] == "whoosh: 2 chapters to index (0 changed), 0 to remove, 0 unchanged"
+    assert lines[1].startswith(f"whoosh: 464 units in {tmp_path / 'index'}: 2 chapters added, 0 changed, "
+                               "0 removed, 0 unchanged, in ")
+    assert len(lines) == 2 and "\r" not in err
+
+
+def test_build_draws_a_progress_bar_on_a_terminal(tmp_path):
+    files = [_chapter(tmp_path / "src", f"c{i}") for i in range(3)]
+    code, out = _run_build([*files, "--index", tmp_path / "index"], tty=True)
+    assert code == 0
+    assert "3/3 章" in out and "696 units" in out and "units/s" in out and "\r" in out
+
+
+def test_quiet_build_prints_nothing(tmp_path):
+    code, err = _run_build([SEED, "--index", tmp_path / "index", "--quiet"], tty=False)
+    assert (code, err) == (0, "")

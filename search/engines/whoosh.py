@@ -134,6 +134,17 @@ def _add_chapters(writer, folder, jobs, load, report):
 _BUILD = {}
 
 
+def _prepare(folder, create, remove):
+    """Worker: create the index, or drop the removed chapters from the copy of the current one."""
+    ix = whoosh_index.create_in(str(folder), SCHEMA) if create else whoosh_index.open_dir(str(folder))
+    if remove:
+        writer = ix.writer(compound=False)
+        for key in remove:
+            writer.delete_by_term("chapter", key)
+            (folder / TEXTS / f"{key}.txt").unlink(missing_ok=True)
+        writer.commit(merge=False)
+
+
 def _build_part(i):
     """Worker: parse and index its share of the chapters into a folder of its own (one segment)."""
     folder, part, jobs, load, messages = (_BUILD[k] for k in ("folder", "parts", "jobs", "load", "messages"))
@@ -150,7 +161,7 @@ def _build_part(i):
 
 
 def _append_parts(folder, parts):
-    """Move the parts' segments into `folder` and list them in its table of contents."""
+    """Worker: move the parts' segments into `folder` and list them in its table of contents."""
     storage = FileStorage(str(folder))
     toc = TOC.read(storage, "MAIN")
     segments = list(toc.segments)
@@ -163,10 +174,11 @@ def _append_parts(folder, parts):
     TOC(SCHEMA, segments, toc.generation + 1).write(storage, "MAIN")
 
 
-def _parallel(folder, jobs, load, on_chapter, progress, procs):
+def _write(folder, create, remove, jobs, load, on_chapter, progress, procs):
+    """Every Whoosh write happens in forked worker processes: the chapters' segments in parallel,
+    and the small steps before and after them in one worker. Whoosh leaves files open when a write
+    fails (a full disk, say); a worker's files close with it, the builder's process stays clean."""
     import multiprocessing
-
-    from ..analysis import get_jieba
 
     ctx = multiprocessing.get_context("fork")
     shares = [jobs[i::procs] for i in range(procs)]
@@ -174,16 +186,14 @@ def _parallel(folder, jobs, load, on_chapter, progress, procs):
     for part in parts:
         part.mkdir()
     messages = ctx.SimpleQueue()
-    get_jieba()  # initialised before forking, so that workers share it
     _BUILD.update(folder=folder, parts=parts, jobs=shares, load=load, messages=messages)
     try:
         with ctx.Pool(procs) as pool:
+            pool.apply(_prepare, (folder, create, remove))
             pending = pool.map_async(_build_part, range(procs))
-            done = 0
-            while done < len(jobs):
+            while True:
                 if not messages.empty():
                     summary = messages.get()
-                    done += 1
                     on_chapter(summary)
                     progress(summary["units"])
                 elif pending.ready():
@@ -192,10 +202,9 @@ def _parallel(folder, jobs, load, on_chapter, progress, procs):
                         break
                 else:
                     pending.wait(0.05)
-            pending.get()
+            pool.apply(_append_parts, (folder, parts))
     finally:
         _BUILD.clear()
-    _append_parts(folder, parts)
 
 
 # --- reading: numpy views of the open index --------------------------------------------------
@@ -345,30 +354,7 @@ class WhooshEngine(Engine):
     def write(cls, folder, *, create, remove, jobs, load, on_chapter, progress):
         from ..build import build_procs
 
-        folder = Path(folder)
-        ix = whoosh_index.create_in(str(folder), SCHEMA) if create else whoosh_index.open_dir(str(folder))
-        if remove:
-            writer = ix.writer(compound=False)
-            for key in remove:
-                writer.delete_by_term("chapter", key)
-                (folder / TEXTS / f"{key}.txt").unlink(missing_ok=True)
-            writer.commit(merge=False)
-        procs = build_procs(jobs)
-        if procs > 1:
-            _parallel(folder, jobs, load, on_chapter, progress, procs)
-            return
-
-        def report(summary):
-            on_chapter(summary)
-            progress(summary["units"])
-
-        writer = ix.writer(limitmb=256, compound=False)
-        try:
-            _add_chapters(writer, folder, jobs, load, report)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        _write(Path(folder), create, remove, jobs, load, on_chapter, progress, build_procs(jobs))
 
     def __init__(self, version, manifest):
         super().__init__(version, manifest)
