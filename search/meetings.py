@@ -355,7 +355,11 @@ def _fits(vote, note, required):
 
 
 def zh_date(iso):
-    """"2004-07-20" -> "2004年7月20日"; anything else is returned as it is."""
+    """An ISO date in Chinese; anything else is returned as it is.
+
+    >>> zh_date("2004-07-20")
+    '2004年7月20日'
+    """
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
     return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else (iso or "")
 
