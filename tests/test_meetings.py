@@ -14,6 +14,7 @@ import search.meetings
 from search.corpus import parse_chapter
 from search.crosscheck import check_corpus
 from search.meetings import (
+    COLUMNS,
     CORRECTIONS,
     MeetingRecord,
     citation_context,
@@ -169,6 +170,23 @@ def test_meeting_with_several_agenda_rows_is_one_meeting(table):
         "question; The Palestine question",
         ["S/RES/37 (1947)"],
     )
+
+
+def test_one_row_with_two_parts_is_two_records(table):
+    assert table.get(2970).records == (
+        MeetingRecord("S/PV.2970 (PartI)", "Part I", "1990-12-20", ZH + "S/PV.2970(Part%20I)"),
+        MeetingRecord("S/PV.2970 (PartII)", "Part II", "1990-12-20", ZH + "S/PV.2970(Part%20II)"),
+    )
+
+
+def test_several_values_in_a_cell_either_separator(tmp_path):
+    header = "\t".join(COLUMNS)
+    row = "1\t\tS/PV.1\t1946-01-17\tT\tS/RES/1 (1946) | S/RES/2 (1946)\t\t\t9-0-2; 11-0-0\tdecision\t"
+    (tmp_path / "t.tsv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    table = load_meetings(tmp_path / "t.tsv")
+    assert [(o.symbol, o.votes) for o in table.get(1).outcomes] == [
+        ("S/RES/1(1946)", "9-0-2"), ("S/RES/2(1946)", "11-0-0"),
+    ]
 
 
 def test_remote_meeting_without_record_is_found_by_its_resolution(table):
