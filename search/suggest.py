@@ -47,6 +47,7 @@ class Suggestion:
 # ---------------------------------------------------------------- pinyin
 
 
+@functools.lru_cache(maxsize=4096)
 def _toneless(syllable):
     # pypinyin's Style.NORMAL: tone marks dropped, ü written v.
     syllable = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")
@@ -54,10 +55,13 @@ def _toneless(syllable):
 
 
 @functools.cache
-def _pinyin_tables():
-    chars = {code: _toneless(readings.split(",")[0]) for code, readings in pinyin_dict.pinyin_dict.items()}
-    phrases = {w: [_toneless(r[0]) for r in readings] for w, readings in phrases_dict.phrases_dict.items()}
-    return chars, phrases, max(map(len, phrases))
+def _longest_phrase_from():
+    """First character -> length of the longest phrase in pypinyin's dictionary that starts with it."""
+    longest = {}
+    for phrase in phrases_dict.phrases_dict:
+        if len(phrase) > longest.get(phrase[0], 1):
+            longest[phrase[0]] = len(phrase)
+    return longest
 
 
 def pinyin_syllables(text):
@@ -71,20 +75,23 @@ def pinyin_syllables(text):
     >>> pinyin_syllables("法国"), pinyin_syllables("重庆 S/PV")
     (['fa', 'guo'], ['chong', 'qing'])
     """
-    chars, phrases, longest = _pinyin_tables()
+    # pypinyin's own tables, read as they are: converting all 90,000 entries up front costs
+    # half a second, and only a few thousand are ever looked up.
+    chars, phrases, longest = pinyin_dict.pinyin_dict, phrases_dict.phrases_dict, _longest_phrase_from()
     out, i = [], 0
     while i < len(text):
         if not _CJK.match(text[i]):
             i += 1
             continue
-        for n in range(min(longest, len(text) - i), 1, -1):
+        for n in range(min(longest.get(text[i], 1), len(text) - i), 1, -1):
             readings = phrases.get(text[i:i + n])
             if readings is not None and len(readings) == n:
-                out.extend(readings)
+                out.extend(_toneless(r[0]) for r in readings)
                 i += n
                 break
         else:
-            out.append(chars.get(ord(text[i]), ""))
+            reading = chars.get(ord(text[i]))
+            out.append(_toneless(reading.split(",")[0]) if reading else "")
             i += 1
     return out
 
@@ -121,12 +128,14 @@ class SuggestIndex:
     """Prefix completion over suggestion entries (sorted keys and bisect)."""
 
     def __init__(self, entries):
-        entries = list(entries)
-        # A phrase that is also a name, meeting or document is suggested as that only.
-        named = {_norm(name) for e in entries if e.kind != "phrase" for name in (e.text, *e.aliases)}
-        self.entries = [e for e in entries if e.kind != "phrase" or _norm(e.text) not in named]
-        self.entries.sort(key=_rank)  # an entry's index is its rank among all
-        pairs = sorted({(key, i) for i, e in enumerate(self.entries) for key in _keys(e)})
+        keyed = [(e, _keys(e)) for e in entries]
+        # A phrase that is also a name, meeting or document is suggested as that only. (A
+        # phrase is Chinese, so only a Chinese name or alias among the keys can equal it.)
+        named = set().union(*(keys for e, keys in keyed if e.kind != "phrase"))
+        keyed = [(e, keys) for e, keys in keyed if e.kind != "phrase" or _norm(e.text) not in named]
+        keyed.sort(key=lambda ek: _rank(ek[0]))  # an entry's index is its rank among all
+        self.entries = [e for e, _ in keyed]
+        pairs = sorted((key, i) for i, (_, keys) in enumerate(keyed) for key in keys)
         self._keys = [k for k, _ in pairs]
         self._ids = [i for _, i in pairs]
         self._best = {}
