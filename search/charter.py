@@ -10,7 +10,8 @@ Which 第N章 is the Charter's? The Repertoire also refers to its own chapters
    本汇辑 stands right before it, or when it follows 关于《宪章》…的 (the chapter "on" a
    Charter chapter is a Repertoire chapter);
 3. the same as the reference it is listed with (第十二章和第十三章; 第六章和第七章);
-4. otherwise the Charter's if the Charter has that chapter (it has 19), as in 根据第八章.
+4. nothing when another instrument's title stands right before it (《非洲联盟组织法》第七章);
+5. otherwise the Charter's if the Charter has that chapter (it has 19), as in 根据第八章.
 A 第N条 is an Article (the Charter has 111), a rule when 议事规则 stands before it, and
 nothing when another instrument's title does (《罗马规约》第十六条).
 """
@@ -142,10 +143,14 @@ def _scan(text):
     for m in _REF.finditer(text):
         before = text[max(0, m.start() - _LOOKBACK):m.start()]
         listed = last_end is not None and _LIST_GAP.fullmatch(text[last_end:m.start()]) is not None
+        title = _TITLE_BEFORE.search(before)
+        other_title = title is not None and title.group("title") not in ("宪章", "联合国宪章")
         if m.group("unit") == "章":
             tail = _REPERTOIRE_TAIL.match(text, m.end())
             if _CHARTER_BEFORE.search(before):
                 kind = "charter"
+            elif other_title or (listed and last_kind == "other"):
+                kind = "other"  # 《非洲联盟组织法》第七章: another instrument's chapter
             elif tail.group("part") or tail.group("section") or _REPERTOIRE_BEFORE.search(before):
                 kind = "repertoire"
             elif listed and last_kind in ("charter", "repertoire"):
@@ -154,17 +159,14 @@ def _scan(text):
                 kind = "charter"
             if kind == "repertoire":
                 found.extend(_repertoire_refs(m, tail))
-            else:
+            elif kind == "charter":
                 found.extend(("charter", f"ch{n}", m.start(), m.end())
                              for n in _numbers(m.group("nums")) if 1 <= n <= CHARTER_CHAPTERS)
         else:
-            title = _TITLE_BEFORE.search(before)
             if _RULES_BEFORE.search(before) or (listed and last_kind == "rule"):
                 kind, prefix, top = "rule", "rule", RULES_OF_PROCEDURE
-            elif title and title.group("title") not in ("宪章", "联合国宪章"):
-                kind, prefix, top = "other", None, 0  # another instrument's article
-            elif listed and last_kind == "other":
-                kind, prefix, top = "other", None, 0
+            elif other_title or (listed and last_kind == "other"):
+                kind, prefix, top = "other", None, 0  # 《罗马规约》第十六条: another instrument's article
             else:
                 kind, prefix, top = "charter", "art", CHARTER_ARTICLES
             found.extend(("charter", f"{prefix}{n}", m.start(), m.end())

@@ -22,7 +22,7 @@ from pypinyin import phrases_dict, pinyin_dict
 
 from . import charter, gazetteer
 from .analysis import normalize, segment
-from .symbols import record_symbols
+from .symbols import parse_symbol_query, record_symbols
 
 KINDS = ("country", "org", "meeting", "document", "charter", "phrase")
 MAX_LIMIT = 50          # complete() returns at most this many
@@ -200,7 +200,13 @@ def meeting_suggestions(counts):
 
 def document_suggestions(counts):
     """One suggestion per document symbol: `counts` maps a symbol to the records citing it."""
-    return [Suggestion(symbol, "document", symbol, c) for symbol, c in counts.items()]
+    out = []
+    for symbol, c in counts.items():
+        # Also by the Chinese text form of a resolution: 第 1631(2005)号决议, 大会第 60/1 号决议.
+        q = parse_symbol_query(symbol)
+        aliases = tuple(t for t in (q.texts if q else ()) if t != symbol)
+        out.append(Suggestion(symbol, "document", symbol, c, aliases))
+    return out
 
 
 def charter_suggestions(counts=None):

@@ -84,6 +84,7 @@ def test_full_pinyin_gives_france(names_index):
         ("S/PRST/2004", ["S/PRST/2004/27"]),
         ("S/PRST/200", ["S/PRST/2007/7", "S/PRST/2004/27", "S/PRST/2006/39", "S/PRST/2007/42"]),
         ("S/RES/16", ["S/RES/1631(2005)"]),
+        ("第 1631", ["S/RES/1631(2005)"]),
         ("Atlantis", []),
         ("zzzz", []),
     ],
