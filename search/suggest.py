@@ -2,9 +2,10 @@
 
 Each entry is found by the start of any of its keys: its Chinese text, its other names
 (English, codes, symbols), the full pinyin of its Chinese without tones or spaces, and the
-pinyin initials, so `faguo` and `fg` both give 法国. Pinyin is for suggestions only; it never
-takes part in ranking search results (Meilisearch dropped its pinyin normaliser because it
-made unrelated characters match).
+pinyin initials, so `faguo` and `fg` both give 法国. Pinyin is for suggestions only, never for
+matching or ranking search results: homophones would match (景点 and 经典 are both jingdian,
+meilisearch/meilisearch#4075), and Meilisearch took its pinyin normaliser out of the default
+pipeline in 1.8 because exact matches no longer came first (meilisearch/charabia#282, #285).
 
 The keys are one sorted list searched with `bisect`. A short prefix ("f", "d") covers
 thousands of keys, so for every prefix that covers more than `_SCAN_LIMIT` keys the best
