@@ -155,3 +155,40 @@ def test_presidential_statement_clauses_add_no_symbol(seed):
 
 def test_docstring_examples_hold():
     assert doctest.testmod(symbols).failed == 0
+
+
+# Every term of issue 13, and the readers the lead asks in turn; a term has at most one reading.
+ISSUE_13_TERMS = [
+    ("France", "name", "FRA"),
+    ("Angola", "name", "AGO"),
+    ("African Union", "name", "AU"),
+    ("AU", "name", "AU"),
+    ("NATO", "name", "NATO"),
+    ("欧盟", "name", "EU"),
+    ("S/RES/1631(2005)", "symbol", "S/RES/1631(2005)"),
+    ("resolution 1631", "symbol", "S/RES/1631("),
+    ("A/RES/60/1", "symbol", "A/RES/60/1"),
+    ("第 1631(2005)号决议", "symbol", "S/RES/1631(2005)"),
+    ("大会第 60/1 号决议", "symbol", "A/RES/60/1"),
+    ("Article 53", "charter", "art53"),
+    ("Chapter VIII", "charter", "ch8"),
+    ("第八章", "charter", "ch8"),
+    ("第五十三条", "charter", "art53"),
+    ("rule 37", "charter", "rule37"),
+    ("区域组织", None, None),
+    ("第 5007 次会议", None, None),
+]
+
+
+@pytest.mark.parametrize(("term", "reader", "value"), ISSUE_13_TERMS)
+def test_issue_13_terms_each_have_one_reading(term, reader, value):
+    from search.charter import parse_charter_query
+    from search.gazetteer import expand_name
+
+    name, symbol, ref = expand_name(term), parse_symbol_query(term), parse_charter_query(term)
+    readings = {
+        "name": name and name.code,
+        "symbol": symbol and (symbol.symbol or symbol.prefix),
+        "charter": ref,
+    }
+    assert {k: v for k, v in readings.items() if v} == ({reader: value} if reader else {})
