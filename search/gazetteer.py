@@ -9,14 +9,25 @@ longer name never matches: 印度尼西亚 is Indonesia and not India, 索马里
 import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from .analysis import normalize
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.json"
 
 # The extraction can leave spaces inside a name ("刚 果"); Chinese names never contain one.
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# An abbreviation of up to three capitals is only an abbreviation when typed in capitals:
+# "us", "eu", "au", "cis", "las", "sco", "can", "per", "gin" are words or syllables
+# (English, French, Spanish, pinyin) that a reader may search as text. Longer ones
+# (NATO, ASEAN, ECOWAS) are unambiguous in any case.
+_SHORT_ABBREVIATION = re.compile(r"[A-Z]{2,3}")
+# ISO alpha-3 codes of countries count only when typed in capitals, for the reason above,
+# and never the query operators: AND is Andorra's code, and "a AND b" is a Boolean query.
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class _Gazetteer:
     orgs: dict        # code -> Entity
     names: dict       # exact alias -> Entity
     names_folded: dict  # case-folded English alias -> Entity
+    abbreviations: dict  # abbreviation of 2-3 capitals, exact case -> Entity ("US", "AU", "FRA")
     by_first: dict    # first character -> ((name, Entity | None), ...), longest first
     first_chars: re.Pattern
 
@@ -54,13 +66,15 @@ def _load():
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     countries = _entities(data["countries"], "country")
     orgs = _entities(data["orgs"], "org")
-    names, folded, scanned = {}, {}, {}
+    names, folded, scanned, abbreviations = {}, {}, {}, {}
     for entity in [*countries.values(), *orgs.values()]:
         for alias in entity.aliases:
             if names.setdefault(alias, entity) is not entity:
                 raise ValueError(f"{DATA_FILE}: {alias!r} names both {names[alias].code} and {entity.code}")
             if _CJK.search(alias):
                 scanned[alias] = entity
+            elif _SHORT_ABBREVIATION.fullmatch(alias):
+                abbreviations[alias] = entity
             else:
                 # English names are for lookups only: "Mali" is inside "Somalia".
                 folded.setdefault(alias.casefold(), entity)
@@ -72,8 +86,11 @@ def _load():
     for name in sorted(scanned, key=len, reverse=True):
         by_first.setdefault(name[0], []).append((name, scanned[name]))
     first_chars = re.compile("[" + re.escape("".join(by_first)) + "]")
+    for entity in countries.values():
+        if entity.code not in _OPERATORS:
+            abbreviations.setdefault(entity.code, entity)
     return _Gazetteer(
-        countries, orgs, names, folded, {c: tuple(v) for c, v in by_first.items()}, first_chars
+        countries, orgs, names, folded, abbreviations, {c: tuple(v) for c, v in by_first.items()}, first_chars
     )
 
 
@@ -130,7 +147,8 @@ def _lookup(value, table, kind):
     value = value.strip()
     entity = table.get(value.upper())
     if entity is None:
-        entity = g.names.get(value) or g.names.get(_SPACE.sub("", value)) or g.names_folded.get(value.casefold())
+        entity = (g.names.get(value) or g.names.get(_SPACE.sub("", value))
+                  or g.names_folded.get(value.casefold()) or g.abbreviations.get(value.upper()))
     return entity if entity is not None and entity.kind == kind else None
 
 
@@ -157,3 +175,54 @@ def all_countries():
 def all_orgs():
     """All organisations, sorted by code."""
     return sorted(_load().orgs.values(), key=lambda e: e.code)
+
+
+def _clean_term(term):
+    # NFKC: full-width letters and brackets from a Chinese IME ("ＮＡＴＯ", "刚果（金）") as typed in ASCII.
+    return " ".join(unicodedata.normalize("NFKC", term).split())
+
+
+def expand_name(term):
+    """The country or organisation a query term names (any spelling, whole term), or None.
+
+    Chinese names and short names (Traditional characters too), English names in any case,
+    organisation codes, and ISO alpha-3 country codes typed in capitals. The entity's
+    `aliases` are the spellings to search.
+
+    >>> [expand_name(t).code for t in ("France", "法國", "非盟", "nato", "AU", "FRA")]
+    ['FRA', 'FRA', 'AU', 'NATO', 'AU', 'FRA']
+    >>> [expand_name(t) for t in ("fra", "au", "AND", "Atlantis")]
+    [None, None, None, None]
+    """
+    if not isinstance(term, str) or not term.strip() or len(term) > 200:
+        return None
+    g = _load()
+    term = _clean_term(term)
+    if _CJK.search(term):
+        return g.names.get(_SPACE.sub("", normalize(term)))
+    if term in g.abbreviations:
+        return g.abbreviations[term]
+    if _SHORT_ABBREVIATION.fullmatch(term.upper()):
+        return None  # a short code in lower or mixed case is not a code (see _SHORT_ABBREVIATION)
+    return g.names_folded.get(term.casefold()) or g.orgs.get(term.upper())
+
+
+def describe_expansion(term, entity):
+    """The notice shown above the hits when `term` was read as `entity`: "France → 法国".
+
+    When the term is already the display name, the notice names the other Chinese spellings
+    searched ("法国 → 法兰西共和国"); with none, it is the display name alone.
+
+    >>> describe_expansion("NATO", org("NATO"))
+    'NATO → 北大西洋公约组织'
+    """
+    term = _clean_term(term) if isinstance(term, str) else ""
+    if term and _SPACE.sub("", term) != entity.zh:
+        return f"{term} → {entity.zh}"
+    others = [a for a in chinese_aliases(entity) if a != entity.zh]
+    return f"{entity.zh} → {'、'.join(others)}" if others else entity.zh
+
+
+def chinese_aliases(entity):
+    """The Chinese spellings of `entity`, display name first: what a search for it looks for in the text."""
+    return tuple(a for a in entity.aliases if _CJK.search(a))

@@ -338,3 +338,144 @@ def test_data_file_is_loaded_once():
     first = gazetteer._load()
     find_countries("法国")
     assert (gazetteer._load() is first, gazetteer._load.cache_info().misses) == (True, 1)
+
+
+# ---------------------------------------------------------------- expand_name (issue 13)
+
+from search.gazetteer import chinese_aliases, describe_expansion, expand_name  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        # The terms of issue 13, and the Chinese spellings the seed uses for them.
+        ("France", "FRA"),
+        ("france", "FRA"),
+        ("FRANCE", "FRA"),
+        ("Angola", "AGO"),
+        ("African Union", "AU"),
+        ("african  union", "AU"),
+        ("AU", "AU"),
+        ("NATO", "NATO"),
+        ("nato", "NATO"),
+        ("ＮＡＴＯ", "NATO"),
+        ("欧盟", "EU"),
+        ("法国", "FRA"),
+        ("法兰西共和国", "FRA"),
+        ("法國", "FRA"),
+        ("安哥拉", "AGO"),
+        ("非洲联盟", "AU"),
+        ("非盟", "AU"),
+        ("北约", "NATO"),
+        ("欧洲联盟", "EU"),
+        ("EU", "EU"),
+        ("European Union", "EU"),
+        ("ASEAN", "ASEAN"),
+        ("asean", "ASEAN"),
+        ("东盟", "ASEAN"),
+        ("阿盟", "LAS"),
+        ("LAS", "LAS"),
+        ("Arab League", "LAS"),
+        ("欧安组织", "OSCE"),
+        ("osce", "OSCE"),
+        ("独联体", "CIS"),
+        ("CIS", "CIS"),
+        ("西非经共体", "ECOWAS"),
+        ("ecowas", "ECOWAS"),
+        ("伊斯兰会议组织", "OIC"),
+        ("Organization of Islamic Cooperation", "OIC"),
+        ("美洲国家组织", "OAS"),
+        ("集体安全条约组织", "CSTO"),
+        ("上海合作组织", "SCO"),
+        ("Shanghai Cooperation Organization", "SCO"),
+        ("政府间发展管理局", "IGAD"),
+        ("南部非洲发展共同体", "SADC"),
+        ("中部非洲国家经济共同体", "ECCAS"),
+        ("加勒比共同体", "CARICOM"),
+        ("太平洋岛屿论坛", "PIF"),
+        ("cen-sad", "CEN-SAD"),
+        # ISO alpha-3 codes of countries count in capitals only.
+        ("FRA", "FRA"),
+        ("AGO", "AGO"),
+        ("GBR", "GBR"),
+        ("UK", "GBR"),
+        ("US", "USA"),
+        ("USA", "USA"),
+        ("ARE", "ARE"),
+        ("United States of America", "USA"),
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("Côte d'Ivoire", "CIV"),
+        ("刚果（金）", "COD"),
+        ("刚 果", "COG"),
+    ],
+)
+def test_expand_name_reads_any_spelling_of_a_name(term, expected):
+    assert expand_name(term).code == expected
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "fra", "Fra", "ago", "gbr", "can", "per", "are", "gin",  # lower-case alpha-3 codes are words
+        "au", "eu", "Eu", "cis", "las", "sco", "pif", "us", "uk",  # so are short abbreviations
+        "AND", "OR", "NOT",  # query operators; AND is also Andorra's code
+        "XXX", "Atlantis", "联合国", "区域组织", "印度洋", "发展中国家",
+        "France Angola", "法国代表", "Mali and Somalia",
+        "", "   ", None, 42, "x" * 10_000, "\x00\x07", "<b>France</b>",
+    ],
+)
+def test_expand_name_ignores_terms_that_name_nothing(term):
+    assert expand_name(term) is None
+
+
+def test_expand_name_gives_every_chinese_spelling_to_search():
+    assert [chinese_aliases(expand_name(t)) for t in ("France", "AU", "NATO", "欧盟", "OSCE")] == [
+        ("法国", "法兰西共和国"),
+        ("非洲联盟", "非盟", "非洲统一组织", "非统组织"),
+        ("北大西洋公约组织", "北约"),
+        ("欧洲联盟", "欧盟"),
+        ("欧洲安全与合作组织", "欧安组织", "欧洲安全与合作会议", "欧安会"),
+    ]
+
+
+def test_every_organisation_code_and_english_name_expands_to_its_entity():
+    wrong = {}
+    for entity in all_orgs():
+        for alias in [entity.code, *entity.aliases]:
+            if expand_name(alias) != entity:
+                wrong[alias] = expand_name(alias)
+    assert wrong == {}
+
+
+def test_every_country_name_and_upper_case_code_expands_to_its_country():
+    wrong = {}
+    for entity in all_countries():
+        for alias in [entity.code, *entity.aliases]:
+            if expand_name(alias) != entity and alias not in ("AND",):
+                wrong[alias] = expand_name(alias)
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("France", "France → 法国"),
+        (" france ", "france → 法国"),
+        ("AU", "AU → 非洲联盟"),
+        ("NATO", "NATO → 北大西洋公约组织"),
+        ("欧盟", "欧盟 → 欧洲联盟"),
+        ("FRA", "FRA → 法国"),
+        ("法国", "法国 → 法兰西共和国"),
+        ("非洲联盟", "非洲联盟 → 非盟、非洲统一组织、非统组织"),
+        ("东南欧合作进程", "东南欧合作进程"),
+    ],
+)
+def test_describe_expansion_says_what_the_term_was_read_as(term, expected):
+    assert describe_expansion(term, expand_name(term)) == expected
+
+
+def test_docstring_examples_hold():
+    import doctest
+
+    assert doctest.testmod(gazetteer).failed == 0

@@ -1,0 +1,228 @@
+"""Tests for search/suggest.py: prefix completion over names, meetings, documents, Charter values, phrases."""
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+from pypinyin import Style, lazy_pinyin
+
+from search import gazetteer, suggest
+from search.corpus import parse_chapter
+from search.suggest import (
+    SuggestIndex,
+    Suggestion,
+    charter_suggestions,
+    document_suggestions,
+    entity_suggestions,
+    frequent_phrases,
+    meeting_suggestions,
+    pinyin_syllables,
+    suggestions_from_corpus,
+)
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
+
+FRANCE = Suggestion("法国", "country", "FRA", 0, ("法兰西共和国", "France", "French Republic", "FRA"))
+# Records of the seed per meeting and per cited document (counted by suggestions_from_corpus).
+MEETINGS = {5007: 45, 5041: 8, 5282: 43, 5529: 56, 5649: 42, 5776: 27}
+DOCUMENTS = {"S/PRST/2004/27": 2, "S/PRST/2006/39": 2, "S/PRST/2007/7": 4, "S/PRST/2007/42": 2,
+             "S/PV.5007": 26, "S/PV.5007(Resumption 1)": 18, "S/RES/1631(2005)": 12, "S/2004/546": 2}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return parse_chapter(SEED)
+
+
+@pytest.fixture(scope="module")
+def names_index():
+    """The gazetteer alone, plus the seed's meetings and some of its documents."""
+    return SuggestIndex(entity_suggestions() + meeting_suggestions(MEETINGS) + document_suggestions(DOCUMENTS))
+
+
+@pytest.fixture(scope="module")
+def seed_index(seed):
+    return SuggestIndex(suggestions_from_corpus(seed))
+
+
+def _texts(results):
+    return [s.text for s in results]
+
+
+def test_pinyin_initials_give_france(names_index):
+    assert names_index.complete("fg") == [FRANCE]
+
+
+def test_full_pinyin_gives_france(names_index):
+    assert names_index.complete("faguo") == [FRANCE]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("法", ["法国"]),
+        ("fa", ["教廷", "法国"]),  # 教廷 is also 梵蒂冈, fandigang; equal weight and length: code point order
+        ("France", ["法国"]),
+        ("france", ["法国"]),
+        ("FRA", ["法国"]),
+        ("Ang", ["安哥拉"]),
+        ("agl", ["安哥拉"]),
+        ("african u", ["非洲联盟"]),
+        ("feimeng", ["非洲联盟"]),
+        ("AU", ["非洲联盟", "奥地利", "澳大利亚"]),  # the exact key first, then AUT, AUS
+        ("北约", ["北大西洋公约组织"]),
+        ("NATO", ["北大西洋公约组织"]),
+        ("ou meng", ["欧洲联盟"]),
+        ("歐盟", ["欧洲联盟"]),  # Traditional characters
+        ("ＮＡＴＯ", ["北大西洋公约组织"]),  # full-width
+        ("50", ["第 5007 次会议", "第 5041 次会议"]),
+        ("5", ["第 5529 次会议", "第 5007 次会议", "第 5282 次会议", "第 5649 次会议", "第 5776 次会议",
+               "第 5041 次会议"]),
+        ("500", ["第 5007 次会议"]),
+        ("S/PV.5007", ["第 5007 次会议", "S/PV.5007", "S/PV.5007(Resumption 1)"]),  # two exact keys, by weight
+        ("s/pv.5007(", ["第 5007 次会议", "S/PV.5007", "S/PV.5007(Resumption 1)"]),
+        ("S/PRST/2004", ["S/PRST/2004/27"]),
+        ("S/PRST/200", ["S/PRST/2007/7", "S/PRST/2004/27", "S/PRST/2006/39", "S/PRST/2007/42"]),
+        ("S/RES/16", ["S/RES/1631(2005)"]),
+        ("第 1631", ["S/RES/1631(2005)"]),
+        ("Atlantis", []),
+        ("zzzz", []),
+    ],
+)
+def test_complete_matches_any_key_of_an_entry(names_index, prefix, expected):
+    assert _texts(names_index.complete(prefix)) == expected
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("Article 53", [("《宪章》第五十三条", "art53")]),
+        ("art53", [("《宪章》第五十三条", "art53")]),
+        ("Chapter VIII", [("《宪章》第八章", "ch8")]),
+        ("ch8", [("《宪章》第八章", "ch8")]),
+        ("第八章", [("《宪章》第八章", "ch8")]),
+        ("dbz", [("《宪章》第八章", "ch8")]),
+        # Chapter V is an exact key; then by weight; 七 (U+4E03) sorts before 六 (U+516D).
+        ("Chapter V", [("《宪章》第五章", "ch5"), ("《宪章》第八章", "ch8"), ("《宪章》第七章", "ch7"),
+                       ("《宪章》第六章", "ch6")]),
+    ],
+)
+def test_complete_finds_charter_values(prefix, expected):
+    index = SuggestIndex(charter_suggestions({"ch8": 12, "ch6": 1, "ch7": 1, "art53": 1, "art54": 1}))
+    assert [(s.text, s.value) for s in index.complete(prefix, limit=4)] == expected
+
+
+def test_ranking_is_exact_key_then_weight_then_shorter_text():
+    index = SuggestIndex([
+        Suggestion("区域组织", "phrase", "区域组织", 99),
+        Suggestion("区域", "phrase", "区域", 76),
+        Suggestion("区域合作", "phrase", "区域合作", 3),
+        Suggestion("区域安排", "phrase", "区域安排", 3),
+        Suggestion("区域一级", "phrase", "区域一级", 4),
+        Suggestion("区域组织合作伙伴", "phrase", "区域组织合作伙伴", 3),
+    ])
+    assert [_texts(index.complete("区域")), _texts(index.complete("qy", limit=3))] == [
+        ["区域", "区域组织", "区域一级", "区域合作", "区域安排", "区域组织合作伙伴"],
+        ["区域", "区域组织", "区域一级"],
+    ]
+
+
+def test_seed_index_completes_phrases_and_names_together(seed_index):
+    assert [
+        [(s.text, s.kind, s.weight) for s in seed_index.complete("fg")],
+        [(s.text, s.kind, s.weight) for s in seed_index.complete("区域", limit=4)],
+        [(s.text, s.kind, s.weight) for s in seed_index.complete("ou", limit=4)],
+    ] == [
+        [("法国", "country", 28), ("分工", "phrase", 3), ("法国代表", "phrase", 3)],
+        [("区域", "phrase", 76), ("区域组织", "phrase", 99), ("区域一级", "phrase", 4), ("区域合作", "phrase", 3)],
+        # 欧安组织 is OSCE's short name: suggested as the organisation, not again as a phrase.
+        [("欧洲联盟", "org", 25), ("欧洲安全与合作组织", "org", 9), ("欧洲委员会", "org", 7)],
+    ]
+
+
+def test_a_phrase_that_is_a_name_is_suggested_once_as_the_name(seed_index):
+    assert {(s.text, s.kind) for s in seed_index.entries if s.text in ("法国", "非洲联盟", "欧安组织", "第八章")} == {
+        ("法国", "country"), ("非洲联盟", "org"),
+    }
+
+
+def test_seed_suggestions_by_kind(seed):
+    entries = suggestions_from_corpus(seed)
+    kinds = {}
+    for s in entries:
+        kinds[s.kind] = kinds.get(s.kind, 0) + 1
+    meetings = {int(s.value): s.weight for s in entries if s.kind == "meeting"}
+    documents = {s.value: s.weight for s in entries if s.kind == "document"}
+    assert (kinds, meetings, {k: documents[k] for k in DOCUMENTS}) == (
+        {"country": 195, "org": 27, "meeting": 6, "document": 25, "charter": 130, "phrase": 402},
+        MEETINGS,
+        DOCUMENTS,
+    )
+
+
+def test_frequent_phrases_of_the_seed(seed):
+    assert frequent_phrases([r.text for r in seed.records()], limit=12) == [
+        ("区域组织", 99), ("联合国", 97), ("代表", 93), ("区域", 76), ("合作", 61), ("非洲联盟", 54),
+        ("冲突", 50), ("安理会", 44), ("次区域组织", 43), ("安全理事会", 41), ("发言者", 37), ("加强", 36),
+    ]
+
+
+def test_frequent_phrases_counts_pairs_within_a_clause_only():
+    texts = ["区域组织合作，伙伴关系", "区域组织合作。伙伴关系", "区域组织合作"]
+    assert frequent_phrases(texts, min_count=2) == [
+        ("合作", 3), ("区域组织", 3), ("区域组织合作", 3), ("伙伴关系", 2),
+    ]
+
+
+@pytest.mark.parametrize("texts", [[], [""], [None, 42], ["，。；", "S/PV.5007 2004"], ["他们以及我们"]])
+def test_frequent_phrases_of_nothing_is_empty(texts):
+    assert frequent_phrases(texts) == []
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "   ", None, 42, "\x00", "\x00\x01\x1f", "<>", "<script>", "《》", "x" * 10_000, "法" * 10_000,
+     "\ud800", "🙂"],
+)
+def test_bad_input_gives_no_suggestions_and_never_raises(names_index, prefix):
+    assert names_index.complete(prefix) == []
+
+
+def test_markup_and_control_characters_around_a_prefix_are_ignored(names_index):
+    assert [
+        names_index.complete("<b>fg</b>"),
+        names_index.complete("\x00fa\tguo\n"),
+        names_index.complete("fg" + "\x00" * 5000),  # cut to its first characters, then cleaned
+    ] == [[], [FRANCE], [FRANCE]]
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(0, 0), (-1, 0), (3, 3), (1000, 50), ("10", 0)])
+def test_limit_is_clamped(seed_index, limit, expected):
+    assert len(seed_index.complete("d", limit=limit)) == expected
+
+
+def test_pinyin_matches_pypinyin_default_reading_on_every_name_and_phrase(seed):
+    # pinyin_syllables reads pypinyin's tables itself, for speed; it must agree with lazy_pinyin.
+    names = [a for e in gazetteer.all_countries() + gazetteer.all_orgs() for a in gazetteer.chinese_aliases(e)]
+    phrases = [p for p, _ in frequent_phrases([r.text for r in seed.records()], limit=5000, min_count=1)]
+    labels = [s.text for s in charter_suggestions()]
+    syllable = re.compile(r"[a-z]+")
+    wrong = [
+        t for t in names + phrases + labels
+        if pinyin_syllables(t) != [x for x in lazy_pinyin(t, style=Style.NORMAL) if syllable.fullmatch(x)]
+        or [s[0] for s in pinyin_syllables(t)] != [
+            x for x in lazy_pinyin(t, style=Style.FIRST_LETTER) if syllable.fullmatch(x)]
+    ]
+    assert (len(names) > 400, len(phrases) > 2000, wrong) == (True, True, [])
+
+
+def test_large_index_builds_and_completes(seed_index):
+    entries = [Suggestion(f"短语{i:05d}", "phrase", f"短语{i:05d}", i % 97) for i in range(20_000)]
+    index = SuggestIndex(entries + list(seed_index.entries))
+    assert (len(index), _texts(index.complete("dy", limit=3)), _texts(index.complete("短语1999"))[:2]) == (
+        20_000 + len(seed_index), ["短语00096", "短语00193", "短语00290"], ["短语19999", "短语19998"],
+    )
+
+
+def test_docstring_examples_hold():
+    assert doctest.testmod(suggest).failed == 0
