@@ -6,7 +6,9 @@ A document is a plain dict. Engines decide how to index each field, never what i
     kind      "heading" | "paragraph" | "decision" | "footnote"
     chapter   the chapter key (file stem)
     text      the text as printed (engines normalise it with search.analysis)
-    country, org, symbol   lists of codes / document symbols (facets and filters)
+    country, org, symbol   lists of codes / document symbols (facets and filters); a decision's
+              clauses carry the decision's own symbol (S/RES/1631(2005))
+    charter   Charter articles and chapters and rules of procedure referred to ("art53", "ch8", "rule37")
     meeting, year, date    strings, or None when undated
     decision  the decision line a record stands under ("第 1631(2005)号决议", "主席声明") or None
     dateint   20040720, 0 when undated
@@ -18,10 +20,12 @@ A document is a plain dict. Engines decide how to index each field, never what i
 """
 import json
 
+from .charter import find_charter_refs
 from .corpus import record_to_dict
+from .symbols import record_symbols
 
 CHAPTER_SHIFT = 20  # records per chapter at most 2**20; order = chapter number << 20 | position
-KEYWORD_FIELDS = ("country", "org", "symbol")
+KEYWORD_FIELDS = ("country", "org", "symbol", "charter")
 ID_FIELDS = ("kind", "chapter", "meeting", "year", "date", "item", "section")
 
 
@@ -61,6 +65,27 @@ def _section(record, by_id):
     return record.section
 
 
+def _statement(record):
+    """The presidential statement a 主席声明 decision is: the one the UN meetings table lists for its meeting
+    (the chapter's text does not give its number)."""
+    from .meetings import get_table
+
+    meeting = get_table().get(record.meeting) if getattr(record, "meeting", None) else None
+    statements = [o.symbol for o in meeting.outcomes if o.kind == "presidential_statement"] if meeting else []
+    return statements[0] if len(statements) == 1 else None
+
+
+def _symbols(record, by_id):
+    """The documents a record cites, and the decision it is a clause (or the heading) of."""
+    symbols = list(record_symbols(record, [c.symbol for c in _citations(record, by_id) if c.symbol]))
+    own = record.kind == "decision" or (record.kind == "heading" and record.text == record.decision)
+    if own and getattr(record, "decision", None) == "主席声明":
+        statement = _statement(record)
+        if statement and statement not in symbols:
+            symbols.append(statement)
+    return symbols
+
+
 def chapter_documents(corpus):
     """The documents of one parsed chapter, in document order."""
     records = sorted(corpus.records(), key=lambda r: r.order)
@@ -84,7 +109,8 @@ def record_to_document(record, by_id, cls, seq):
         "text": record.text,
         "country": list(record.countries),
         "org": list(record.orgs),
-        "symbol": list(dict.fromkeys(c.symbol for c in _citations(record, by_id) if c.symbol)),
+        "symbol": _symbols(record, by_id),
+        "charter": [ref.value for ref in find_charter_refs(record.text)],
         "meeting": str(meeting) if meeting is not None else None,
         "year": date[:4] if date else None,
         "date": date or None,

@@ -3,6 +3,7 @@ import functools
 from dataclasses import dataclass
 
 from . import gazetteer
+from .charter import charter_label
 from .params import FACETS, KINDS
 
 
@@ -31,6 +32,8 @@ def facet_label(facet, value):
         return f"{value} 年", value
     if facet == "kind":
         return KINDS.get(value, (value, value))
+    if facet == "charter":
+        return charter_label(value) or (value, value)
     return value, value
 
 

@@ -13,8 +13,9 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MAX_RESULT_DEPTH = 10000  # page * per_page may not go beyond this
 # Facets the sidebar offers; values of one facet combine with OR, facets with AND.
-FACETS = ("country", "org", "meeting", "year", "kind")
-FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year": "年份", "kind": "类型"}
+FACETS = ("country", "org", "meeting", "year", "kind", "charter")
+FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year": "年份", "kind": "类型",
+                "charter": "《宪章》条款"}
 # The date range on the meeting date (URL names).
 RANGE = ("from", "to")
 SORTS = {"relevance": "相关度", "date": "日期", "document": "文件顺序"}
@@ -32,6 +33,7 @@ class SearchParams:
     meeting: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
     kind: tuple[str, ...] = ()
+    charter: tuple[str, ...] = ()  # Charter articles and chapters, rules of procedure: "art53", "ch8", "rule37"
     date_from: str | None = None
     date_to: str | None = None
     page: int = 1
@@ -65,6 +67,7 @@ class SearchParams:
             meeting=_values(get("meeting"), "meeting", meeting_number),
             year=_values(get("year"), "year", _year),
             kind=_values(get("kind"), "kind", _kind),
+            charter=_values(get("charter"), "charter", _charter),
             date_from=date_from, date_to=date_to, page=page, per_page=per_page, sort=sort,
         )
 
@@ -172,6 +175,15 @@ def _kind(value):
     if value not in KINDS:
         raise QueryError(f"kind：应为 {'、'.join(KINDS)} 之一，而不是 {value[:40]!r}", "kind")
     return value
+
+
+def _charter(value):
+    from .charter import charter_label, parse_charter_query
+
+    code = value if charter_label(value) else parse_charter_query(value)
+    if code is None:
+        raise QueryError(f"charter：应为《宪章》条款（如 art53、ch8、rule37），而不是 {value[:40]!r}", "charter")
+    return code
 
 
 def canonical_filter(name, value):

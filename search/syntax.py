@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .analysis import normalize, segment, squash
+from .readings import Reading, read_term
 
 MAX_QUERY = 500          # characters of q searched; the rest is cut with a notice
 MAX_TERMS = 32           # search terms per query, alternatives and exclusions included
@@ -30,6 +31,8 @@ class Term:
     key: str             # normalize + squash: what is matched
     exact: bool          # quoted: the string only, not its words apart
     words: tuple[str, ...]
+    # (facet, value) pairs whose units the term finds too: ("symbol", "S/RES/1631(2005)"), ("charter", "art53")
+    facets: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class ParsedQuery:
     excluded: tuple[Term, ...]
     notices: tuple[str, ...]
     whole: Term | None  # the whole typed string, for the top ranking group of multi-word queries
+    readings: tuple[Reading, ...] = ()  # what terms were also read as (search.readings)
 
     @property
     def positive(self):
@@ -49,11 +53,21 @@ _FIELD = re.compile(r"^-?[A-Za-z_]+:\S")
 _QUOTES = '"＂'
 
 
-def _term(text, exact):
+def _term(text, exact, facets=()):
     key = squash(normalize(text))
     if not key:
         return None
-    return Term(text, key, exact, tuple(dict.fromkeys(w for w in segment(text))))
+    return Term(text, key, exact, tuple(dict.fromkeys(w for w in segment(text))), facets)
+
+
+def _read(text, quoted, readings):
+    """The terms a piece stands for: itself, and what it names (a quoted piece is only itself)."""
+    reading = None if quoted else read_term(text)
+    if reading is None:
+        term = _term(text, quoted)
+        return (term,) if term else ()
+    readings.append(reading)
+    return tuple(t for t in (_term(text, False, reading.facets), *(_term(a, True) for a in reading.texts)) if t)
 
 
 def _split(raw, notices):
@@ -102,9 +116,12 @@ def parse_query(raw):
         cleaned = cleaned[:MAX_QUERY]
     if "*" in cleaned or "?" in cleaned:
         notices.append("不支持通配符：* 和 ? 按普通字符检索。")
-    clauses, excluded = [], []
+    clauses, excluded, readings = [], [], []
     pending_or = pending_not = False
     pieces = _split(cleaned, notices)
+    if len(pieces) > 1 and not any(quoted or negated for _, quoted, negated in pieces) and read_term(cleaned):
+        # A name or symbol with spaces in it: "African Union", "S/PV.5007 (Resumption 1)", "Article 53".
+        pieces = [(cleaned.strip(), False, False)]
     for k, (text, quoted, negated) in enumerate(pieces):
         if not quoted and not negated and text in ("OR", "|"):
             if not clauses or k == len(pieces) - 1:
@@ -127,17 +144,17 @@ def parse_query(raw):
             continue
         if not quoted and _FIELD.match(text):
             notices.append(f"不支持字段查询：“{text}”按普通文字检索；请用筛选条件（如会议、国家）。")
-        term = _term(text, quoted)
-        if term is None:
+        terms = _read(text, quoted, readings)
+        if not terms:
             continue
         if negated or pending_not:
-            excluded.append(term)
+            excluded.extend(terms)
             pending_not = pending_or = False
             continue
         if pending_or and clauses:
-            clauses[-1] = clauses[-1] + (term,)
+            clauses[-1] = clauses[-1] + terms
         else:
-            clauses.append((term,))
+            clauses.append(terms)
         pending_or = False
     if sum(len(c) for c in clauses) + len(excluded) > MAX_TERMS:
         notices.append(f"检索词过多，只使用了前 {MAX_TERMS} 个。")
@@ -146,7 +163,8 @@ def parse_query(raw):
     plain = [c[0] for c in clauses if len(c) == 1 and not c[0].exact]
     if len(clauses) > 1 and len(plain) == len(clauses):
         whole = _term(" ".join(t.text for t in plain), True)
-    return ParsedQuery(tuple(clauses), tuple(excluded), tuple(dict.fromkeys(notices)), whole)
+    return ParsedQuery(tuple(clauses), tuple(excluded), tuple(dict.fromkeys(notices)), whole,
+                       tuple(dict.fromkeys(readings)))
 
 
 def _first_terms(clauses, excluded, budget):

@@ -130,24 +130,22 @@ def test_run_search_never_raises_and_totals_agree(seed_ix, pairs):
         params = SearchParams.from_mapping(MultiDict(pairs))
     except QueryError:
         assume(False)
-    s = seed_ix
-        _check_consistent(run_search(s, params), params)
+    _check_consistent(run_search(seed_ix, params), params)
 
 
 @FUZZ
 @given(q=query_text, sort=st.sampled_from(["relevance", "date", "document"]))
 def test_pages_partition_the_result(seed_ix, q, sort):
-    s = seed_ix
-        first = run_search(s, SearchParams.from_mapping({"q": q, "sort": sort, "per_page": "100"}))
-        ids = [h["id"] for h in first.hits]
-        page = 2
-        while len(ids) < first.total:
-            params = SearchParams.from_mapping({"q": q, "sort": sort, "per_page": "100", "page": str(page)})
-            more = run_search(s, params)
-            assert more.total == first.total
-            assert more.hits, f"page {page} empty with {len(ids)} of {first.total} hits seen"
-            ids += [h["id"] for h in more.hits]
-            page += 1
+    first = run_search(seed_ix, SearchParams.from_mapping({"q": q, "sort": sort, "per_page": "100"}))
+    ids = [h["id"] for h in first.hits]
+    page = 2
+    while len(ids) < first.total:
+        params = SearchParams.from_mapping({"q": q, "sort": sort, "per_page": "100", "page": str(page)})
+        more = run_search(seed_ix, params)
+        assert more.total == first.total
+        assert more.hits, f"page {page} empty with {len(ids)} of {first.total} hits seen"
+        ids += [h["id"] for h in more.hits]
+        page += 1
     assert len(ids) == len(set(ids)) == first.total
 
 
@@ -161,15 +159,14 @@ def test_any_substring_of_a_unit_finds_that_unit(seed_ix, unit_texts, data):
     # Query syntax characters change the meaning; the recall tests of issue 3 cover plain text.
     assume(fragment and not re.search(r"[\"＂\s]|^-|\bOR\b|\bAND\b|\bNOT\b", fragment))
     assume(not any(unicodedata.category(c).startswith(("P", "S", "Z")) for c in fragment))
-    s = seed_ix
-        result = run_search(s, SearchParams.from_mapping({"q": fragment, "per_page": "100", "sort": "document"}))
-        found = {h["text"] for h in result.hits}
-        page = 2
-        while text not in found and len(found) < result.total:
-            more = run_search(s, SearchParams.from_mapping(
-                {"q": fragment, "per_page": "100", "sort": "document", "page": str(page)}))
-            found |= {h["text"] for h in more.hits}
-            page += 1
+    result = run_search(seed_ix, SearchParams.from_mapping({"q": fragment, "per_page": "100", "sort": "document"}))
+    found = {h["text"] for h in result.hits}
+    page = 2
+    while text not in found and len(found) < result.total:
+        more = run_search(seed_ix, SearchParams.from_mapping(
+            {"q": fragment, "per_page": "100", "sort": "document", "page": str(page)}))
+        found |= {h["text"] for h in more.hits}
+        page += 1
     assert text in found, f"{fragment!r} does not find its unit"
 
 

@@ -60,6 +60,7 @@ SCHEMA = Schema(
     country=_keyword(),
     org=_keyword(),
     symbol=_keyword(),
+    charter=_keyword(),
     meeting=ID(),
     year=ID(),
     item=ID(),
@@ -102,6 +103,7 @@ def _whoosh_document(doc):
         "chapter": doc["chapter"], "grams": doc["text"],
         "country": ",".join(doc["country"]), "org": ",".join(doc["org"]),
         "symbol": ",".join(s.replace(",", " ") for s in doc["symbol"]),
+        "charter": ",".join(doc["charter"]),
         "item": doc["item"], "order": doc["order"], "dateint": doc["dateint"], "data": doc["data"],
     }
     for name in ("meeting", "year", "section"):
@@ -425,6 +427,8 @@ class WhooshEngine(Engine):
         """(docs matching the term, docs containing its string)."""
         exact = np.zeros(n, dtype=bool)
         exact[self._exact(s, term.key)] = True
+        for facet, value in term.facets:  # a unit citing the document named counts as the string itself
+            exact[self.data.facets[facet].docs_of(value)] = True
         match = exact.copy()
         if not term.exact and term.words and term.words != (term.key,):
             words = np.ones(n, dtype=bool)
