@@ -13,7 +13,8 @@ import time
 import pytest
 import requests
 
-from conftest import ROOT, SEED_FILES, _free_port, stop_process, wait_for_http
+from conftest import SEED_FILES
+from servers import ROOT, free_port, start_process, stop_process, wait_for_http
 from search.indexer import build_index, current_generation, open_index
 from search.query import SearchParams, run_search
 
@@ -211,16 +212,14 @@ def server_on_fresh_index(tmp_path):
     """`python -m search serve` over an index of the seed in tmp_path; yields (base URL, index_dir)."""
     index_dir = tmp_path / "live" / "index"
     build_index(SEED_FILES, index_dir)
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "serve.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "search", "serve", "--index", str(index_dir),
-                                 "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = start_process([sys.executable, "-m", "search", "serve", "--index", str(index_dir),
+                          "--host", "127.0.0.1", "--port", str(port)], log_path,
+                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(base, proc, log_path)
+        wait_for_http(base + "/api/search?q=", proc, log_path)
         yield base, index_dir, proc, log_path
     finally:
         stop_process(proc)
