@@ -225,3 +225,41 @@ def test_error_pages_are_styled_and_clean(browser, path):
               if e["level"] == "SEVERE" and "status of 40" not in e["message"]]
     assert errors == []
 
+
+RECORD = "000_433e06851ef59419.49.p12"
+
+
+def test_copy_link_puts_the_permalink_on_the_clipboard(browser):
+    driver, base, name = browser
+    driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    try:
+        driver.get(f"{base}/p/{RECORD}")
+        assert _css(driver, ".copy-status").text == ""
+        _click(driver, _css(driver, "button.copy-link"))
+        _wait(driver, lambda d: _css(d, ".copy-status").text != "")
+        assert _css(driver, ".copy-status").text == "已复制"
+        clipboard = driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "navigator.clipboard.readText().then(done, function (e) { done('refused: ' + e); });")
+        assert clipboard == f"{base}/p/{RECORD}" == _css(driver, "#permalink").get_attribute("value")
+        _assert_clean_console(driver)
+    finally:
+        driver.execute_cdp_cmd("Browser.resetPermissions", {})
+
+
+def test_copy_link_refused_selects_the_link_and_says_how_to_copy(browser):
+    driver, base, name = browser
+    driver.execute_cdp_cmd("Browser.setPermission", {
+        "origin": base, "permission": {"name": "clipboard-write"}, "setting": "denied"})
+    try:
+        driver.get(f"{base}/p/{RECORD}")
+        _click(driver, _css(driver, "button.copy-link"))
+        _wait(driver, lambda d: _css(d, ".copy-status").text != "")
+        assert _css(driver, ".copy-status").text == "请按 Ctrl+C 复制"
+        assert driver.switch_to.active_element.get_attribute("id") == "permalink"
+        assert driver.execute_script(
+            "var el = document.getElementById('permalink');"
+            "return el.value.substring(el.selectionStart, el.selectionEnd)") == f"{base}/p/{RECORD}"
+    finally:
+        driver.execute_cdp_cmd("Browser.resetPermissions", {})
