@@ -366,6 +366,19 @@ def test_paragraph_permalink_shows_text_footnotes_place_and_copy_link(client):
     assert find(response, "script", src="/static/copy.js")
 
 
+@pytest.mark.parametrize("record, h1, meta", [
+    (f"{CHAPTER}.49.p12", "第 49 项 · A 节 · 第 5007 次会议 · 第 12 段", "段落，2004-07-20"),
+    (f"{CHAPTER}.49.p1", "第 49 项 · 第 1 段", "标题"),
+    (f"{CHAPTER}.49.p20", "第 49 项 · A 节 · 第 5007 次会议 · 第 20 段", "主席声明，2004-07-20"),  # a decision
+    (f"{CHAPTER}.49.fn21", "第 49 项 · A 节 · 第 5007 次会议 · 脚注 21", "脚注，2004-07-20"),
+])
+def test_record_page_heading_names_item_section_meeting_and_number(client, record, h1, meta):
+    response = get_ok(client, f"/p/{record}")
+    assert [h.text for h in find(response, "h1")] == [h1]
+    assert [p.text for p in find(response, "p", cls="record-meta")] == [meta]
+    assert [t.text for t in find(response, "title")] == [f"{h1} - 安理会惯例汇辑检索"]
+
+
 def test_footnote_markers_are_superscripts_where_they_stand(client):
     html = get_ok(client, f"/p/{PARAGRAPH}").get_data(as_text=True)
     for number, before in [(5, "来解决危机。"), (6, "发挥关键作用。"), (7, "合法性的途径。")]:
@@ -375,7 +388,7 @@ def test_footnote_markers_are_superscripts_where_they_stand(client):
 
 def test_footnote_permalink_lists_citations_and_citing_paragraphs(client):
     response = get_ok(client, f"/p/{FOOTNOTE}")
-    assert find(response, "h1")[0].text.startswith("脚注 5")
+    assert [h.text for h in find(response, "h1")] == ["第 49 项 · A 节 · 第 5007 次会议 · 脚注 5"]
     assert len(find(response, "li", cls="citation")) == 8
     assert find(response, "ul", cls="cited-by-list")
     assert f"/p/{PARAGRAPH}" in [a["href"] for a in find(response, "a", cls="cited-by")]
