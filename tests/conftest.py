@@ -18,6 +18,20 @@ def seed_corpus():
     return parse_corpus(SEED_FILES)
 
 
+@pytest.fixture(scope="session")
+def scan(seed_corpus):
+    """`scan(*strings)`: ids of the seed's units containing every string (the Ctrl-F oracle: normalised, spaces ignored)."""
+    from search.analysis import normalize, squash
+
+    texts = {r.id: squash(normalize(r.text)) for r in seed_corpus.records()}
+
+    def ids_containing(*strings):
+        keys = [squash(normalize(s)) for s in strings]
+        return {i for i, text in texts.items() if all(k in text for k in keys)}
+
+    return ids_containing
+
+
 # --- web (tests/test_web.py, test_api.py, test_browser.py) ---
 
 @pytest.fixture(scope="session")
