@@ -15,6 +15,7 @@ import requests
 
 from conftest import SEED_FILES
 from servers import ROOT, free_port, start_process, stop_process, wait_for_http
+from search.corpus import parse_corpus
 from search.indexer import build_index, current_generation, open_index
 from search.query import SearchParams, run_search
 
@@ -299,4 +300,10 @@ def test_server_keeps_answering_during_rebuilds_and_serves_the_new_index_without
     after_total = requests.get(f"{base}/api/search", params={"q": PROBE}, timeout=10).json()["total"]
     assert after_total == before_total * 4
     assert poller.totals <= {before_total, before_total * 3, after_total}, poller.totals
-    assert requests.get(f"{base}/p/999_extra00000000000.49.p86", timeout=10).status_code == 200
+    # The paragraph the new chapter changed has its own permalink, with its new text.
+    seed_text = next(p.text for p in parse_corpus([SEED]).paragraphs if p.id == "000_433e06851ef59419.49.p86")
+    assert UNIQUE_LINE in seed_text
+    changed = requests.get(f"{base}/api/p/999_extra00000000000.49.p86", timeout=10).json()
+    assert changed["text"] == seed_text.replace(UNIQUE_LINE, UNIQUE + UNIQUE_LINE, 1)
+    page = requests.get(f"{base}/p/999_extra00000000000.49.p86", timeout=10)
+    assert (page.status_code, UNIQUE + UNIQUE_LINE in page.text) == (200, True)
