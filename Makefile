@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test browser-deps bench
+.PHONY: run test screenshots browser-deps bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: $(VENV)/.installed
 
 test: browser-deps $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# The README's screenshots: the browser tests, writing them into docs/screenshots/ (`make test` writes them to a temp folder).
+screenshots: browser-deps $(VENV)/.installed
+	REPERTOIRE_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py -q
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

@@ -18,7 +18,6 @@ import os
 import platform
 import random
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -31,7 +30,9 @@ from urllib.parse import urlencode
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 from make_corpus import DEFAULT_OUT, SEED, make_corpus  # noqa: E402
+from servers import ServerError, free_port, start_process, stop_process, tail, wait_for_http  # noqa: E402
 
 PYTHON = sys.executable
 TARGETS = ("ours", "peer")
@@ -144,52 +145,12 @@ class MemoryWatch:
             self._stop.wait(self.interval)
 
 
-def start(cmd, log_path):
-    """Start `cmd` in its own process group, output to `log_path`."""
-    log_file = open(log_path, "wb")
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
-    proc.log_file = log_file
-    return proc
-
-
-def stop(proc, grace=5.0):
-    """Stop a process we started, and its group: SIGTERM, then SIGKILL after `grace` seconds."""
-    if proc is None:
-        return
-    for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, grace), (signal.SIGKILL, grace)):
-        if proc.poll() is not None:
-            break
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-    proc.log_file.close()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tail(path, lines=15):
-    try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
 # ---------------------------------------------------------------- build
 
 
 def timed_build(cmd, log_path, timeout):
     """Run a build command; returns seconds, peak memory and the process's output."""
-    proc = start(cmd, log_path)
+    proc = start_process(cmd, log_path)
     t0 = time.perf_counter()
     try:
         with MemoryWatch(proc.pid) as watch:
@@ -198,7 +159,7 @@ def timed_build(cmd, log_path, timeout):
             except subprocess.TimeoutExpired:
                 raise RuntimeError(f"build timed out after {timeout:.0f} s: {' '.join(cmd[:6])} ...")
     finally:
-        stop(proc)
+        stop_process(proc, timeout=5)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"build failed ({proc.returncode}): {' '.join(cmd[:6])} ...\n{tail(log_path)}")
@@ -275,13 +236,17 @@ def _units_from_output(text):
 # ---------------------------------------------------------------- HTTP
 
 
+def _search_target(q, filters):
+    params = [("q", q), ("per_page", PER_PAGE)] + [(k, v) for k, vs in filters.items() for v in vs]
+    return "/api/search?" + urlencode(params)
+
+
 def get(port, q, filters, timeout):
     """GET /api/search on 127.0.0.1:`port`; returns (seconds, status, payload)."""
-    params = [("q", q), ("per_page", PER_PAGE)] + [(k, v) for k, vs in filters.items() for v in vs]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         t0 = time.perf_counter()
-        conn.request("GET", "/api/search?" + urlencode(params))
+        conn.request("GET", _search_target(q, filters))
         response = conn.getresponse()
         body = response.read()
         seconds = time.perf_counter() - t0
@@ -309,35 +274,25 @@ def check(payload, status, q):
     return problems
 
 
-def start_server(target, work, timeout, variant=False):
+def start_server(target, work, timeout):
     """Start a server; wait for its first successful response. Returns (proc, port, start stats)."""
     port = free_port()
-    if target == "ours" and variant:
-        cmd = [PYTHON, "bench/serve_variant.py", "--index", str(work / "index"), "--port", str(port)]
-    elif target == "ours":
+    if target == "ours":
         cmd = [PYTHON, "-m", "search", "serve", "--index", str(work / "index"), "--port", str(port)]
     else:
         cmd = [PYTHON, "bench/peer.py", "serve", "--db", str(work / "peer.sqlite"), "--port", str(port)]
     log_path = work / f"{target}-serve.log"
-    proc = start(cmd, log_path)
+    proc = start_process(cmd, log_path)
     t0 = time.perf_counter()
-    deadline = t0 + timeout
-    attempts = 0
-    while time.perf_counter() < deadline and attempts < 100_000:
-        attempts += 1
-        if proc.poll() is not None:
-            raise RuntimeError(f"{target} server exited ({proc.returncode}):\n{tail(log_path)}")
-        try:
-            seconds, status, payload = get(port, FIRST_QUERY[1], FIRST_QUERY[2], timeout=max(1, deadline - time.perf_counter()))
-        except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected):
-            time.sleep(0.02)
-            continue
-        if status == 200:
-            return proc, port, {"ready_s": time.perf_counter() - t0, "first_request_ms": seconds * 1000,
-                                "first_total": payload.get("total")}
-        time.sleep(0.1)
-    stop(proc)
-    raise RuntimeError(f"{target} server not ready within {timeout:.0f} s:\n{tail(log_path)}")
+    # The readiness probe is the mix's first query, so the first request compares with its own median.
+    url = f"http://127.0.0.1:{port}{_search_target(FIRST_QUERY[1], FIRST_QUERY[2])}"
+    try:
+        first = wait_for_http(url, proc, log_path, timeout=timeout, interval=0.02)
+    except ServerError as exc:
+        stop_process(proc, timeout=5)
+        raise RuntimeError(f"{target} server not ready: {exc}") from None
+    return proc, port, {"ready_s": time.perf_counter() - t0, "first_request_ms": first.seconds * 1000,
+                        "first_total": json.loads(first.body).get("total")}
 
 
 def unseen_queries(count, seed=11):
@@ -436,7 +391,7 @@ def bench_size(n, args, targets):
     files = make_corpus(n, args.out)
     timeout = args.build_timeout or (300 + 5 * n)
     result = {"n": n, "files": len(files), "loadavg_before": os.getloadavg(),
-              "ours_variant": args.ours_variant, "build": build_all(n, files, work, targets, timeout, args.reuse)}
+              "build": build_all(n, files, work, targets, timeout, args.reuse)}
     result["units"] = next(iter(result["build"].values()))["units"]
     procs = {}
     try:
@@ -444,7 +399,7 @@ def bench_size(n, args, targets):
         for target in targets:
             log(f"N={n}: starting the {target} server")
             procs[target], ports[target], result["server"][target] = start_server(
-                target, work, args.ready_timeout, variant=args.ours_variant)
+                target, work, args.ready_timeout)
             log(f"N={n}: {target} ready in {result['server'][target]['ready_s']:.2f} s, "
                 f"first request {result['server'][target]['first_request_ms']:.0f} ms")
         log(f"N={n}: query mix x {args.runs} runs")
@@ -460,7 +415,7 @@ def bench_size(n, args, targets):
             log(f"N={n}: note: {p}")
     finally:
         for proc in procs.values():
-            stop(proc)
+            stop_process(proc, timeout=5)
     return result
 
 
@@ -495,8 +450,7 @@ def markdown(results):
     lines = []
     for r in results["sizes"]:
         get_ = lambda target, *keys: _dig(r, keys[0], target, *keys[1:])  # noqa: E731
-        variant = " — ours with bench/serve_variant.py" if r.get("ours_variant") else ""
-        lines += [f"### N = {r['n']} ({r['files']} chapter files, {r['units']:,} units){variant}", "",
+        lines += [f"### N = {r['n']} ({r['files']} chapter files, {r['units']:,} units)", "",
                   "| measure | ours | peer | ours / peer |", "|---|---:|---:|---:|"]
         lines.append(_row("build time", get_("ours", "build", "seconds"), get_("peer", "build", "seconds"), "s"))
         lines.append(_row("build rate (units/s)", get_("ours", "build", "units_per_s"),
@@ -550,8 +504,6 @@ def main(argv=None):
     parser.add_argument("--build-timeout", type=float, help="seconds per build (default: 300 + 5 N)")
     parser.add_argument("--ready-timeout", type=float, default=120, help="seconds for a server to answer")
     parser.add_argument("--request-timeout", type=float, default=120, help="seconds per request")
-    parser.add_argument("--ours-variant", action="store_true",
-                        help="serve ours through bench/serve_variant.py (searcher pool, warm start)")
     parser.add_argument("--reuse", action="store_true", help="reuse the index and database of an earlier run")
     parser.add_argument("--results", type=Path, help="results file (default: <out>/results.json)")
     parser.add_argument("--report", nargs="+", type=Path, metavar="JSON",

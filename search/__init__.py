@@ -1,8 +1,17 @@
 """Repertoire Search: full-text search over the Chinese Repertoire of the Practice of the Security Council."""
 import os
+from importlib import resources
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def _project_root():
+    """The folder holding templates/, static/ and seeds/."""
+    # A checkout keeps them beside the package; a wheel carries them inside it (pyproject.toml's package-dir).
+    package = Path(str(resources.files(__name__)))
+    return package if (package / "templates").is_dir() else package.parent
+
+
+PROJECT_ROOT = _project_root()
 
 
 def _json_provider():
@@ -24,7 +33,7 @@ def create_app(test_config=None):
     """Create the Flask application (the factory pattern of flaskr)."""
     from flask import Flask
 
-    # templates/ and static/ live at the top level of the project, not inside the package.
+    # templates/ and static/: at the top level of a checkout, inside the package once installed (_project_root).
     app = Flask(
         __name__,
         instance_relative_config=True,

@@ -98,6 +98,24 @@ def _domain_words():
     return sorted(words)
 
 
+def jieba_cache_dir():
+    """REPERTOIRE_JIEBA_CACHE, created if missing; the temp folder when unset or not creatable (one warning)."""
+    wanted = os.environ.get("REPERTOIRE_JIEBA_CACHE")
+    if not wanted:
+        return tempfile.gettempdir()
+    try:
+        os.makedirs(wanted, exist_ok=True)
+        problem = None if os.access(wanted, os.W_OK | os.X_OK) else "the folder is not writable"
+    except OSError as exc:
+        problem = f"cannot create the folder ({exc.strerror})"
+    if problem is None:
+        return wanted
+    # jieba would log a traceback each time it fails to write its cache; one line says it all.
+    fallback = tempfile.gettempdir()
+    logging.getLogger(__name__).warning("warning: REPERTOIRE_JIEBA_CACHE=%s: %s; using %s", wanted, problem, fallback)
+    return fallback
+
+
 def get_jieba():
     """The process-wide jieba tokenizer with our user dictionary loaded (initialised once)."""
     global _jieba
@@ -110,7 +128,7 @@ def get_jieba():
             jieba.setLogLevel(logging.WARNING)
             tok = jieba.Tokenizer()
             # jieba caches its prefix dictionary in a file; keep it in a writable temp dir.
-            tok.tmp_dir = os.environ.get("REPERTOIRE_JIEBA_CACHE") or tempfile.gettempdir()
+            tok.tmp_dir = jieba_cache_dir()
             tok.initialize()
             if USERDICT.exists():
                 with open(USERDICT, "rb") as f:  # jieba leaves a path it opens unclosed

@@ -58,12 +58,38 @@ def text_segments(text, markers):
     return segments
 
 
+_PARAGRAPH_NO = re.compile(r"\.p(\d+)$")
+
+
+def record_title(record):
+    """A heading a reader can place: item, section, meeting, then paragraph or footnote number.
+
+    >>> record_title({"id": "c.49.p12", "kind": "paragraph", "item": 49, "section": "A", "meeting": 5007})
+    '第 49 项 · A 节 · 第 5007 次会议 · 第 12 段'
+    >>> record_title({"id": "c.49.fn5", "kind": "footnote", "number": 5, "item": 49, "section": None, "meeting": None})
+    '第 49 项 · 脚注 5'
+    """
+    parts = [f"第 {record['item']} 项"] if record.get("item") is not None else []
+    if record.get("section"):
+        parts.append(f"{record['section']} 节")
+    if record.get("meeting"):
+        parts.append(f"第 {record['meeting']} 次会议")
+    if record.get("kind") == "footnote":
+        parts.append(f"脚注 {record.get('number')}")
+    else:
+        # The paragraph's number is its place in the item, as its id (and so its permalink) gives it.
+        number = _PARAGRAPH_NO.search(record.get("id") or "")
+        parts.append(f"第 {number.group(1)} 段" if number else KINDS.get(record.get("kind"), ("段落",))[0])
+    return " · ".join(parts)
+
+
 def decorate_record(record, link):
     """A paragraph, footnote or hit dict plus its permalink, meeting and citation links."""
     r = dict(record)
     r["url"] = link("web.record", id=r["id"])
     r.setdefault("section", None)  # footnotes have none; the API promises the key on every unit
     r["kind_label"] = KINDS.get(r.get("kind"), (r.get("kind"),))[0]
+    r["title"] = record_title(r)
     if r.get("text") is not None:
         r["segments"] = text_segments(r["text"], r.get("markers"))
     r["meeting_url"] = link("web.meeting", number=r["meeting"]) if r.get("meeting") else None

@@ -1,14 +1,12 @@
 """Shared fixtures: a real index built from the seed, the Flask app over it, a real server process."""
 import os
 import socket
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from servers import ROOT, free_port, start_process, stop_process, wait_for_http
 SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
 
 
@@ -18,6 +16,20 @@ def seed_corpus():
     from search.corpus import parse_corpus
 
     return parse_corpus(SEED_FILES)
+
+
+@pytest.fixture(scope="session")
+def scan(seed_corpus):
+    """`scan(*strings)`: ids of the seed's units containing every string (the Ctrl-F oracle: normalised, spaces ignored)."""
+    from search.analysis import normalize, squash
+
+    texts = {r.id: squash(normalize(r.text)) for r in seed_corpus.records()}
+
+    def ids_containing(*strings):
+        keys = [squash(normalize(s)) for s in strings]
+        return {i for i, text in texts.items() if all(k in text for k in keys)}
+
+    return ids_containing
 
 
 # --- web (tests/test_web.py, test_api.py, test_browser.py) ---
@@ -72,27 +84,16 @@ def client(app):
     return app.test_client()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(seed_index, tmp_path_factory):
     """`python -m search serve` on a free loopback port; yields its base URL, terminates it after."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "search", "serve", "--index", str(seed_index), "--host", "127.0.0.1",
-             "--port", str(port)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-        )
+    proc = start_process([sys.executable, "-m", "search", "serve", "--index", str(seed_index), "--host", "127.0.0.1",
+                          "--port", str(port)], log_path, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(base, proc, log_path)
+        wait_for_http(base + "/api/search?q=", proc, log_path)
         yield base
     finally:
         stop_process(proc)
@@ -176,50 +177,18 @@ def raw_http():
     return raw_request
 
 
-def wait_for_http(base, proc, log_path, path="/api/search?q=", timeout=60):
-    """Wait until `base + path` answers 200; fail with the process's log if it exits or never does."""
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{Path(log_path).read_text(errors='replace')}")
-        try:
-            if requests.get(base + path, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"server not ready after {timeout} s:\n{Path(log_path).read_text(errors='replace')}")
-        time.sleep(0.2)
-
-
-def stop_process(proc, timeout=10):
-    """SIGTERM, then SIGKILL if it does not exit in time."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture(scope="session")
 def gunicorn_server(seed_index, tmp_path_factory):
     """gunicorn with gunicorn.conf.py and 3 workers on a free loopback port over the seed index; its base URL."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "REPERTOIRE_INDEX_DIR": str(seed_index),
            "WEB_CONCURRENCY": "3", "REPERTOIRE_BIND": f"127.0.0.1:{port}"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "search:create_app()"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-        )
+    proc = start_process([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                          "search:create_app()"], log_path, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(base, proc, log_path)
+        wait_for_http(base + "/api/search?q=", proc, log_path)
         yield {"base": base, "proc": proc, "log": log_path}
     finally:
         stop_process(proc)

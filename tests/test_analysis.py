@@ -1,9 +1,17 @@
 """Normalisation and the two tokenizers: Whoosh's Tokenizer contract, jieba words, bigrams."""
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.analysis import BigramTokenizer, WordTokenizer, bigrams, get_jieba, normalize, segment
+from search import analysis
+from search.analysis import BigramTokenizer, WordTokenizer, bigrams, get_jieba, normalize, segment, squash
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -99,6 +107,42 @@ def test_query_bigrams(text, grams):
     assert bigrams(text) == grams
 
 
-def test_jieba_is_initialised_once():
-    assert get_jieba() is get_jieba()
-    assert get_jieba().initialized
+def test_first_concurrent_callers_share_one_jieba_with_the_user_dictionary(monkeypatch):
+    # As if no request had initialised jieba yet: eight threads ask for it at the same moment.
+    monkeypatch.setattr(analysis, "_jieba", None)
+    start = threading.Barrier(8)
+
+    def first_call(_):
+        start.wait()
+        return get_jieba()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        tokenizers = list(pool.map(first_call, range(8)))
+    assert len({id(t) for t in tokenizers}) == 1
+    assert tokenizers[0].initialized
+    assert tokenizers[0].FREQ["主席声明"] == 1000  # search/data/userdict.txt
+
+
+def _query_with_cache(cache, seed_index, tmp_path):
+    """`python -m search query` with REPERTOIRE_JIEBA_CACHE=`cache`, from an empty folder."""
+    env = {**os.environ, "REPERTOIRE_JIEBA_CACHE": str(cache)}
+    return subprocess.run([sys.executable, "-m", "search", "query", "安理会", "--index", str(seed_index), "--limit", "1"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_missing_jieba_cache_folder_is_created(seed_index, tmp_path):
+    cache = tmp_path / "not" / "yet" / "there"
+    result = _query_with_cache(cache, seed_index, tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert [p.name for p in cache.iterdir()] == ["jieba.cache"]
+
+
+def test_jieba_cache_that_cannot_be_a_folder_falls_back_with_one_warning(seed_index, seed_corpus, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    cache = tmp_path / "a-file" / "cache"
+    result = _query_with_cache(cache, seed_index, tmp_path)
+    assert (result.returncode, result.stderr) == (0, f"warning: REPERTOIRE_JIEBA_CACHE={cache}: cannot create the "
+                                                     f"folder (Not a directory); using {tempfile.gettempdir()}\n")
+    # And the search still works: every unit containing the word.
+    found = sum("安理会" in squash(normalize(r.text)) for r in seed_corpus.records())
+    assert result.stdout.split(" 条结果")[0] == str(found)

@@ -1,7 +1,8 @@
 """End to end in a real headless Chromium (Debian's chromium + chromedriver), at desktop and phone width.
 
 Never skipped: without Chromium these tests fail and say to run `make test`, which installs it.
-Screenshots of the home, results and permalink pages go to docs/screenshots/.
+Screenshots of the home, results and permalink pages go to a temp folder, or to the folder named by
+REPERTOIRE_SCREENSHOTS_DIR: `make screenshots` sets it to docs/screenshots/ to refresh the README's.
 """
 import os
 from urllib.parse import parse_qs, urlsplit
@@ -11,7 +12,6 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SHOTS = os.path.join(ROOT, "docs", "screenshots")
 VIEWPORTS = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
 QUERY = "区域组织"
 
@@ -21,6 +21,14 @@ def _require_chromium():
     if missing:
         pytest.fail(f"{' and '.join(missing)} not found: run `make test`, which installs chromium, "
                     "chromium-driver and fonts-noto-cjk (Debian packages) before running the tests")
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory):
+    """Where screenshots go: REPERTOIRE_SCREENSHOTS_DIR, else a temp folder (tests leave tracked files alone)."""
+    folder = os.environ.get("REPERTOIRE_SCREENSHOTS_DIR") or str(tmp_path_factory.mktemp("screenshots"))
+    os.makedirs(folder, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module", params=list(VIEWPORTS))
@@ -94,24 +102,23 @@ def _assert_clean_console(driver):
     assert errors == []
 
 
-def _screenshot(driver, page, name):
-    os.makedirs(SHOTS, exist_ok=True)
+def _screenshot(driver, folder, page, name):
     driver.execute_script("window.scrollTo(0, 0)")
-    assert driver.save_screenshot(os.path.join(SHOTS, f"{page}-{name}.png"))
+    assert driver.save_screenshot(os.path.join(folder, f"{page}-{name}.png"))
 
 
-def test_home_focuses_the_search_box_and_fits(browser):
+def test_home_focuses_the_search_box_and_fits(browser, shots):
     driver, base, name = browser
     driver.get(base + "/")
     assert driver.switch_to.active_element.get_attribute("id") == "q"
     assert "例如" in _css(driver, "#q").get_attribute("placeholder")
     assert _all(driver, ".meetings a") and _all(driver, ".country-list a")
     _assert_fits(driver, name)
-    _screenshot(driver, "home", name)
+    _screenshot(driver, shots, "home", name)
     _assert_clean_console(driver)
 
 
-def test_search_facet_chip_pages_permalink_and_back(browser):
+def test_search_facet_chip_pages_permalink_and_back(browser, shots):
     from selenium.webdriver.common.keys import Keys
 
     driver, base, name = browser
@@ -125,7 +132,7 @@ def test_search_facet_chip_pages_permalink_and_back(browser):
     assert total > 20, "the query must give more than one page"
     assert _all(driver, ".hit mark")
     _assert_fits(driver, name)
-    _screenshot(driver, "results", name)
+    _screenshot(driver, shots, "results", name)
     _assert_clean_console(driver)
 
     # A facet: the URL gains the value, keeps the query, and the count shrinks.
@@ -171,7 +178,7 @@ def test_search_facet_chip_pages_permalink_and_back(browser):
     assert _css(driver, "#permalink").get_attribute("value") == driver.current_url
     assert _css(driver, "button.copy-link").is_displayed(), "copy.js shows the button"
     _assert_fits(driver, name)
-    _screenshot(driver, "permalink", name)
+    _screenshot(driver, shots, "permalink", name)
     _assert_clean_console(driver)
     driver.back()
     _wait(driver, lambda d: d.current_url == results_url)
@@ -217,3 +224,42 @@ def test_error_pages_are_styled_and_clean(browser, path):
     errors = [e for e in driver.get_log("browser")
               if e["level"] == "SEVERE" and "status of 40" not in e["message"]]
     assert errors == []
+
+
+RECORD = "000_433e06851ef59419.49.p12"
+
+
+def test_copy_link_puts_the_permalink_on_the_clipboard(browser):
+    driver, base, name = browser
+    driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    try:
+        driver.get(f"{base}/p/{RECORD}")
+        assert _css(driver, ".copy-status").text == ""
+        _click(driver, _css(driver, "button.copy-link"))
+        _wait(driver, lambda d: _css(d, ".copy-status").text != "")
+        assert _css(driver, ".copy-status").text == "已复制"
+        clipboard = driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "navigator.clipboard.readText().then(done, function (e) { done('refused: ' + e); });")
+        assert clipboard == f"{base}/p/{RECORD}" == _css(driver, "#permalink").get_attribute("value")
+        _assert_clean_console(driver)
+    finally:
+        driver.execute_cdp_cmd("Browser.resetPermissions", {})
+
+
+def test_copy_link_refused_selects_the_link_and_says_how_to_copy(browser):
+    driver, base, name = browser
+    driver.execute_cdp_cmd("Browser.setPermission", {
+        "origin": base, "permission": {"name": "clipboard-write"}, "setting": "denied"})
+    try:
+        driver.get(f"{base}/p/{RECORD}")
+        _click(driver, _css(driver, "button.copy-link"))
+        _wait(driver, lambda d: _css(d, ".copy-status").text != "")
+        assert _css(driver, ".copy-status").text == "请按 Ctrl+C 复制"
+        assert driver.switch_to.active_element.get_attribute("id") == "permalink"
+        assert driver.execute_script(
+            "var el = document.getElementById('permalink');"
+            "return el.value.substring(el.selectionStart, el.selectionEnd)") == f"{base}/p/{RECORD}"
+    finally:
+        driver.execute_cdp_cmd("Browser.resetPermissions", {})

@@ -1,4 +1,5 @@
 """Chapter text -> records, on the real seed and on small hand-written chapters."""
+import itertools
 import json
 import subprocess
 import sys
@@ -150,10 +151,19 @@ def test_decision_clauses_follow_their_introduction(seed):
     assert [p.kind for p in after] == ["decision"] * 5 + ["heading"]
     assert after[0].text == "确认区域组织通过设法消除冲突根源等方式，在预防、解决和管理冲突方面可发挥重要作用；"
     assert after[4].text == "还邀请联合国所有会员国，为加强区域和次区域组织的能力作出贡献。"
-    kinds = {}
-    for p in seed.paragraphs:
-        kinds[p.kind] = kinds.get(p.kind, 0) + 1
-    assert kinds == {"heading": 23, "paragraph": 59, "decision": 39}
+    # Every record's kind, as runs of ids: each section opens with headings (item, section, 初步程序,
+    # the decision heading and its decision line), then its narrative paragraphs, then the decision's clauses.
+    runs = [(item, kind, int(group[0].id.rsplit(".p", 1)[1]), int(group[-1].id.rsplit(".p", 1)[1]))
+            for (item, kind), group in ((key, list(g)) for key, g in
+                                        itertools.groupby(seed.paragraphs, key=lambda p: (p.item, p.kind)))]
+    assert runs == [
+        (49, "heading", 1, 5), (49, "paragraph", 6, 19), (49, "decision", 20, 24),        # A, meeting 5007
+        (49, "heading", 25, 28), (49, "paragraph", 29, 38), (49, "decision", 39, 49),     # B, meeting 5282
+        (49, "heading", 50, 51), (49, "paragraph", 52, 65), (49, "decision", 66, 71),     # B, meeting 5529
+        (49, "heading", 72, 75), (49, "paragraph", 76, 87), (49, "decision", 88, 92),     # C, meeting 5649
+        (49, "heading", 93, 96), (49, "paragraph", 97, 102), (49, "decision", 103, 114),  # D, meeting 5776
+        (50, "heading", 1, 4), (50, "paragraph", 5, 7),                                   # item 50, cut off
+    ]
 
 
 def test_file_that_ends_mid_paragraph_keeps_what_is_there(seed):
@@ -472,11 +482,15 @@ def test_cli_parse_prints_paragraphs_and_footnotes():
     assert data["footnotes"][0]["cited_by"] == ["decision.3.p4"]
 
 
-def test_cli_parse_defaults_to_the_seeds():
+def test_cli_parse_defaults_to_the_seeds(seed):
     out = run_cli("parse")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert (len(data["paragraphs"]), len(data["footnotes"])) == (121, 111)
+    assert data == {"paragraphs": [record_to_dict(p) for p in seed.paragraphs],
+                    "footnotes": [record_to_dict(f) for f in seed.footnotes]}
+    # The seed's footnotes are numbered from 1 in each item: 108 in item 49, 3 in item 50 (cut off).
+    assert [(f["item"], f["number"]) for f in data["footnotes"]] == \
+        [(49, n) for n in range(1, 109)] + [(50, n) for n in range(1, 4)]
 
 
 @pytest.mark.parametrize("name, content", [("empty.txt", b""), ("binary.txt", b"\x00\x01"), ("missing.txt", None)])

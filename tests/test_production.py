@@ -5,7 +5,6 @@
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from conftest import ROOT, _free_port, stop_process, wait_for_http
+from servers import ROOT, free_port, start_process, stop_process, wait_for_http
 
 RECORD = "000_433e06851ef59419.49.p12"
 PAGES = [
@@ -154,16 +153,15 @@ def broken_gunicorn(tmp_path):
     """gunicorn (1 worker, FLASK_DEBUG=1 in its environment) over an index folder that holds no index."""
     index_dir = tmp_path / "index"
     index_dir.mkdir()  # exists, so no build at start, but is empty
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "gunicorn.log"
     env = {**os.environ, "REPERTOIRE_INDEX_DIR": str(index_dir), "WEB_CONCURRENCY": "1",
            "REPERTOIRE_BIND": f"127.0.0.1:{port}", "FLASK_DEBUG": "1", "FLASK_ENV": "development"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                                 "search:create_app()"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    proc = start_process([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                          "search:create_app()"], log_path, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(base, proc, log_path, path="/static/style.css")
+        wait_for_http(base + "/static/style.css", proc, log_path)
         yield base, proc
     finally:
         stop_process(proc)

@@ -13,8 +13,10 @@ import time
 import pytest
 import requests
 
-from conftest import ROOT, SEED_FILES, _free_port, stop_process, wait_for_http
+from conftest import SEED_FILES
+from servers import ROOT, free_port, start_process, stop_process, wait_for_http
 from search.build import build_index
+from search.corpus import parse_corpus
 from search.engines import open_engine
 from search.params import SearchParams
 from search.store import current_generation
@@ -215,16 +217,14 @@ def server_on_fresh_index(tmp_path):
     """`python -m search serve` over an index of the seed in tmp_path; yields (base URL, index_dir)."""
     index_dir = tmp_path / "live" / "index"
     build_index(SEED_FILES, index_dir)
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "serve.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "search", "serve", "--index", str(index_dir),
-                                 "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = start_process([sys.executable, "-m", "search", "serve", "--index", str(index_dir),
+                          "--host", "127.0.0.1", "--port", str(port)], log_path,
+                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(base, proc, log_path)
+        wait_for_http(base + "/api/search?q=", proc, log_path)
         yield base, index_dir, proc, log_path
     finally:
         stop_process(proc)
@@ -304,4 +304,10 @@ def test_server_keeps_answering_during_rebuilds_and_serves_the_new_index_without
     after_total = requests.get(f"{base}/api/search", params={"q": PROBE}, timeout=10).json()["total"]
     assert after_total == before_total * 4
     assert poller.totals <= {before_total, before_total * 3, after_total}, poller.totals
-    assert requests.get(f"{base}/p/999_extra00000000000.49.p86", timeout=10).status_code == 200
+    # The paragraph the new chapter changed has its own permalink, with its new text.
+    seed_text = next(p.text for p in parse_corpus([SEED]).paragraphs if p.id == "000_433e06851ef59419.49.p86")
+    assert UNIQUE_LINE in seed_text
+    changed = requests.get(f"{base}/api/p/999_extra00000000000.49.p86", timeout=10).json()
+    assert changed["text"] == seed_text.replace(UNIQUE_LINE, UNIQUE + UNIQUE_LINE, 1)
+    page = requests.get(f"{base}/p/999_extra00000000000.49.p86", timeout=10)
+    assert (page.status_code, UNIQUE + UNIQUE_LINE in page.text) == (200, True)
