@@ -22,6 +22,9 @@ from .documents import CHAPTER_SHIFT, chapter_documents
 from .engines import engine_class, engine_name
 from .errors import CorpusError, IndexError_
 from .progress import Progress
+from .suggest import chapter_phrases
+
+PHRASES = 2000  # frequent phrases of the corpus offered as suggestions
 
 
 @dataclass(frozen=True)
@@ -62,29 +65,33 @@ def load_chapter(job):
 def chapter_stats(documents):
     """What the home page needs of one chapter: meetings (date, decisions, units), countries, orgs, kinds."""
     meetings = {}
-    countries, orgs, kinds = Counter(), Counter(), Counter()
+    countries, orgs, kinds, symbols, charter = Counter(), Counter(), Counter(), Counter(), Counter()
     for doc in documents:
         kinds[doc["kind"]] += 1
         countries.update(doc["country"])
         orgs.update(doc["org"])
+        symbols.update(doc["symbol"])
+        charter.update(doc["charter"])
         if doc["meeting"] is not None:
             m = meetings.setdefault(doc["meeting"], {"date": doc["date"], "decisions": [], "units": 0})
             m["units"] += 1
             decision = doc["decision"]
             if decision and decision not in m["decisions"]:
                 m["decisions"].append(decision)
-    return {"meetings": meetings, "countries": dict(countries), "orgs": dict(orgs), "kinds": dict(kinds)}
+    return {"meetings": meetings, "countries": dict(countries), "orgs": dict(orgs), "kinds": dict(kinds),
+            "symbols": dict(symbols), "charter": dict(charter),
+            "phrases": chapter_phrases(d["text"] for d in documents)}
 
 
 def corpus_stats(chapters):
     """The home page's figures over every chapter of a manifest (summed per-chapter stats)."""
     meetings = {}
-    countries, orgs, kinds = Counter(), Counter(), Counter()
+    countries, orgs, kinds, symbols, charter, phrases = (Counter() for _ in range(6))
     for chapter in chapters:
         s = chapter["stats"]
-        countries.update(s["countries"])
-        orgs.update(s["orgs"])
-        kinds.update(s["kinds"])
+        for total, key in ((countries, "countries"), (orgs, "orgs"), (kinds, "kinds"), (symbols, "symbols"),
+                           (charter, "charter"), (phrases, "phrases")):
+            total.update(s[key])
         for number, m in s["meetings"].items():
             agg = meetings.setdefault(number, {"date": m["date"], "decisions": [], "units": 0})
             agg["units"] += m["units"]
@@ -96,6 +103,9 @@ def corpus_stats(chapters):
         "countries": sorted(countries.items(), key=lambda cc: (-cc[1], cc[0])),
         "orgs": sorted(orgs.items(), key=lambda cc: (-cc[1], cc[0])),
         "kinds": dict(kinds),
+        "symbols": dict(symbols),
+        "charter": dict(charter),
+        "phrases": dict(phrases.most_common(PHRASES)),
     }
 
 

@@ -27,7 +27,13 @@ def facet_label(facet, value):
         e = (gazetteer.country if facet == "country" else gazetteer.org)(value)
         return (e.zh, e.en) if e else (value, value)
     if facet == "meeting":
-        return f"第 {value} 次会议", f"meeting {value}"
+        from .meetings import get_table, short_topic, zh_date
+
+        meeting = get_table().get(value)
+        if meeting is None:  # after June 2022, or not in the UN library's table
+            return f"第 {value} 次会议", f"meeting {value}"
+        return (f"第 {value} 次会议 · {zh_date(meeting.date)}",
+                f"S/PV.{value} · {meeting.date} · {short_topic(meeting.topic)}")
     if facet == "year":
         return f"{value} 年", value
     if facet == "kind":

@@ -37,9 +37,15 @@ def direct_links(q, link, count_of):
 
 
 def decorate_citation(citation, link):
-    """A citation dict plus the link to the page of every paragraph citing its symbol."""
+    """A citation dict plus the link to the page of every paragraph citing its symbol, and for a
+    meeting record (S/PV.…) the meeting as the UN tables give it: date, agenda, outcomes with votes."""
+    from .meetings import citation_context
+
     c = dict(citation)
     c["doc_url"] = link("web.document", symbol=c["symbol"]) if c.get("symbol") else None
+    c["meeting"] = citation_context(c["symbol"]) if c.get("symbol") else None
+    if c["meeting"]:
+        c["meeting"]["url"] = link("web.meeting", number=c["meeting"]["number"])
     return c
 
 
@@ -83,6 +89,17 @@ def record_title(record):
     return " · ".join(parts)
 
 
+def _meeting_info(number):
+    """A record's meeting as the UN tables give it: {"summary", "date", "topic", "outcomes"}, or None."""
+    from .meetings import get_table, meeting_summary, outcome_to_dict
+
+    meeting = get_table().get(number) if number else None
+    if meeting is None:
+        return None
+    return {"summary": meeting_summary(meeting), "date": meeting.date, "topic": meeting.topic,
+            "outcomes": [outcome_to_dict(o) for o in meeting.outcomes]}
+
+
 def decorate_record(record, link):
     """A paragraph, footnote or hit dict plus its permalink, meeting and citation links."""
     r = dict(record)
@@ -93,6 +110,7 @@ def decorate_record(record, link):
     if r.get("text") is not None:
         r["segments"] = text_segments(r["text"], r.get("markers"))
     r["meeting_url"] = link("web.meeting", number=r["meeting"]) if r.get("meeting") else None
+    r["meeting_info"] = _meeting_info(r.get("meeting"))
     r["footnotes"] = [
         {**fn, "url": link("web.record", id=fn["id"]) if fn.get("id") else None,
          "citations": [decorate_citation(c, link) for c in fn.get("citations") or ()]}
@@ -129,6 +147,10 @@ def search_context(result, path, pairs, link, export_paths):
         for name in FACETS  # every facet, even empty: the API promises all five keys
     }
     ctx["facet_titles"] = FACET_TITLES
+    ctx["expansions"] = [
+        {**e, "url": urls.path_with_query(path, urls.without_page(pairs) + [(e["facet"], e["value"])])
+         if e.get("facet") else None}
+        for e in result.get("expansions") or ()]
     ctx["chips"], seen = [], set()
     for k, v in pairs:
         if not (k in FACETS or k in RANGE) or not str(v).strip() or (k, canonical_filter(k, v)) in seen:
@@ -174,7 +196,10 @@ def _suggestions(ctx, path, pairs, result):
 
 def doc_groups(symbol, records):
     """Paragraphs citing `symbol` (footnotes only when no paragraph cites them), grouped by the pages
-    and speakers of the citation."""
+    and speakers of the citation; the text of the decision itself (its heading and clauses) first."""
+    own = [r for r in records if r.get("kind") in ("heading", "decision")
+           and not any(c.get("symbol") == symbol for fn in _citing_footnotes(r, symbol) for c in fn.get("citations") or ())]
+    records = [r for r in records if r not in own]
     groups = {}
     paragraphs = [r for r in records if r.get("kind") != "footnote"]
     cited = {fn.get("id") for r in paragraphs for fn in r.get("footnotes") or ()}
@@ -189,7 +214,8 @@ def doc_groups(symbol, records):
                                                 "on_behalf_of": key[2], "records": []})
                 if all(r["id"] != record["id"] for r in group["records"]):
                     group["records"].append(record)
-    return sorted(groups.values(), key=lambda g: (_page_key(g["pages"]), g["speakers"]))
+    cited = sorted(groups.values(), key=lambda g: (_page_key(g["pages"]), g["speakers"]))
+    return ([{"label": "决定案文", "pages": [], "speakers": [], "on_behalf_of": None, "records": own}] if own else []) + cited
 
 
 def _citing_footnotes(record, symbol):
@@ -291,20 +317,51 @@ def _paged(records, total, params, path, pairs, link):
             "pagination": urls.pagination(path, pairs, params.page, params.per_page, total)}
 
 
-def meeting_context(number, stats, records, total, params, path, pairs, link):
-    """A meeting's page: its date and decisions (from the build-time statistics) and one page of its records."""
-    facts = next((m for m in stats["meetings"] if m["number"] == number), {})
-    return {"number": number, "date": facts.get("date"),
-            "decision": "、".join(facts.get("decisions") or ()) or None,
+def meeting_context(number, meeting, records, total, params, path, pairs, link):
+    """A meeting's page: what the UN tables say of it (records, date, agenda, outcomes with votes)
+    and one page of what the indexed chapters say of it."""
+    from .meetings import meeting_to_dict
+
+    facts = meeting_to_dict(meeting) if meeting is not None else None
+    date = facts["date"] if facts else next((r.get("date") for r in records if r.get("date")), None)
+    return {"number": number, "date": date, "meeting": facts,
             "search_url": link("web.search", meeting=number),
+            "empty_message": None if total else "本汇辑所收章节未涉及此次会议",
             **_paged(records, total, params, path, pairs, link)}
 
 
 def document_context(symbol, records, total, params, path, pairs, link):
-    """A document's page: one page of the records citing it, grouped by the pages and speakers cited."""
+    """A document's page: the meeting that adopted it (from the UN tables), and one page of the
+    records quoting, adopting or citing it, grouped by the pages and speakers cited."""
     from .citations import document_url
+    from .meetings import get_table, meeting_to_dict, outcome_to_dict
 
+    meeting = get_table().by_document(symbol)
+    outcome = next((o for o in meeting.outcomes if o.symbol == symbol), None) if meeting else None
     ctx = _paged(records, total, params, path, pairs, link)
     ctx.update(symbol=symbol, url=document_url(symbol, "zh"), url_en=document_url(symbol, "en"),
-               groups=doc_groups(symbol, ctx.pop("records")))
+               groups=doc_groups(symbol, ctx.pop("records")),
+               outcome=outcome_to_dict(outcome) if outcome else None,
+               meeting={**meeting_to_dict(meeting), "url": link("web.meeting", number=meeting.number)}
+               if meeting and meeting.number else None,
+               empty_message=None if total else "本汇辑所收章节未引用此文件")
     return ctx
+
+
+SUGGESTION_KINDS = {"country": "国家", "org": "组织", "meeting": "会议", "document": "文件", "charter": "《宪章》",
+                    "phrase": "词语"}
+
+
+def suggestion_to_dict(suggestion, link):
+    """A completion as the API gives it: its text, kind and the page it leads to."""
+    kind, value = suggestion.kind, suggestion.value
+    if kind in ("country", "org", "charter"):
+        url = link("web.search", **{kind: value})
+    elif kind == "meeting":
+        url = link("web.meeting", number=int(value))
+    elif kind == "document":
+        url = link("web.document", symbol=value)
+    else:
+        url = link("web.search", q=value)
+    return {"text": suggestion.text, "kind": kind, "kind_label": SUGGESTION_KINDS[kind], "value": value,
+            "url": url}

@@ -41,6 +41,7 @@ class SearchResult:
     facets: dict = field(default_factory=dict)
     notices: tuple[str, ...] = ()
     sort: str = "relevance"  # the order used: "document" when there is nothing to rank by
+    readings: tuple = ()     # what terms were also read as: names, documents, Charter articles
 
     def to_dict(self):
         """The JSON of GET /api/search (plus `terms`, `filters` and `pages` for the HTML page)."""
@@ -56,6 +57,8 @@ class SearchResult:
             "hits": [dict(h) for h in self.hits],
             "facets": {f: [v.to_dict() for v in values] for f, values in self.facets.items()},
             "notices": list(self.notices),
+            "expansions": [{"text": r.notice, "facet": r.filter[0] if r.filter else None,
+                            "value": r.filter[1] if r.filter else None} for r in self.readings],
             "sort": self.sort,
             "filters": {**{f: list(v) for f, v in p.filters().items()},
                         **({"from": p.date_from} if p.date_from else {}),
@@ -98,7 +101,8 @@ def run_search(engine, params):
     hits = tuple(_hit(record, exact, parsed) for record, exact in matches.hits)
     segmented = tuple(w for t in parsed.positive for w in t.words)
     return SearchResult(params, matches.total, (time.perf_counter() - started) * 1000, segmented,
-                        _describe(parsed), hits, facet_values(matches.counts, params), parsed.notices, sort)
+                        _describe(parsed), hits, facet_values(matches.counts, params), parsed.notices, sort,
+                        parsed.readings)
 
 
 def format_result_text(result):

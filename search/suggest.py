@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pypinyin import phrases_dict, pinyin_dict
 
 from . import charter, gazetteer
-from .analysis import normalize, segment
-from .symbols import parse_symbol_query, record_symbols
+from .analysis import normalize
+from .symbols import parse_symbol_query
 
 KINDS = ("country", "org", "meeting", "document", "charter", "phrase")
 MAX_LIMIT = 50          # complete() returns at most this many
@@ -236,52 +236,64 @@ _STOPWORDS = frozenset(
 _CLAUSE = re.compile(r"[，。；：、！？（）()“”《》\s,.;:!?\"'\[\]【】—…]+")
 
 
-def frequent_phrases(texts, limit=2000, min_count=3):
-    """The most frequent multi-character jieba words, and pairs of neighbouring ones, of `texts`: [(phrase, count)].
-
-    Pairs are counted within a clause (never across punctuation) and kept when they are
-    as frequent as `min_count`; most frequent first, then shorter, then in code point order.
-    """
-    counts = Counter()
-    for text in texts:
-        if not isinstance(text, str):
-            continue
-        for clause in _CLAUSE.split(text):
-            words = [w for w in segment(clause)] if clause else []
-            for k, word in enumerate(words):
-                if _is_phrase_word(word):
-                    counts[word] += 1
-                    if k + 1 < len(words) and _is_phrase_word(words[k + 1]):
-                        counts[word + words[k + 1]] += 1
-    ranked = sorted(((p, c) for p, c in counts.items() if c >= min_count), key=lambda pc: (-pc[1], len(pc[0]), pc[0]))
-    return ranked[:limit]
-
-
 def _is_phrase_word(word):
     return len(word) >= 2 and word not in _STOPWORDS and all("\u4e00" <= c <= "\u9fff" for c in word)
 
 
-def suggestions_from_corpus(corpus, phrases=2000):
-    """Every suggestion of a parsed corpus, weighted by the records that name each thing."""
-    entity, meetings, documents, refs = Counter(), Counter(), Counter(), Counter()
-    footnotes = {(f.chapter, f.item, f.number): f for f in corpus.footnotes}
-    texts = []
-    for record in corpus.records():
-        texts.append(record.text)
-        entity.update(set(record.countries) | set(record.orgs))
-        if getattr(record, "meeting", None):
-            meetings[record.meeting] += 1
-        if record.kind == "footnote":
-            cited = [c.symbol for c in record.citations if c.symbol]
-        else:
-            cited = [c.symbol for n in record.footnotes
-                     for c in getattr(footnotes.get((record.chapter, record.item, n)), "citations", ()) if c.symbol]
-        documents.update(record_symbols(record, cited))
-        refs.update(r.value for r in charter.find_charter_refs(record.text))
+def suggestions_from_stats(stats):
+    """Every suggestion of an index, from its build-time statistics (search.build.corpus_stats),
+    weighted by the records that name each thing."""
     return [
-        *entity_suggestions(entity),
-        *meeting_suggestions(meetings),
-        *document_suggestions(documents),
-        *charter_suggestions(refs),
-        *(Suggestion(p, "phrase", p, c) for p, c in frequent_phrases(texts, phrases)),
+        *entity_suggestions(dict(stats["countries"]) | dict(stats["orgs"])),
+        *meeting_suggestions({m["number"]: m["units"] for m in stats["meetings"]}),
+        *document_suggestions(stats["symbols"]),
+        *charter_suggestions(stats["charter"]),
+        *(Suggestion(p, "phrase", p, c) for p, c in stats["phrases"].items()),
     ]
+
+
+def chapter_phrases(texts, limit=100, longest=6):
+    """The most frequent dictionary words (2–6 Han characters) standing in `texts`: {phrase: count}.
+
+    A dictionary look-up at each position rather than segmenting with jieba: 40 times faster, so
+    the builder can afford it for every chapter (build time counts at the size of the Repertoire).
+    """
+    from .analysis import get_jieba
+
+    freq = get_jieba().FREQ
+    counts = Counter()
+    for text in texts:
+        for clause in _CLAUSE.split(text or ""):
+            for i in range(len(clause) - 1):
+                for n in range(2, min(longest, len(clause) - i) + 1):
+                    word = clause[i:i + n]
+                    f = freq.get(word)
+                    if f is None:  # jieba keeps every prefix of its words (frequency 0): none starts so
+                        break
+                    if f and _is_phrase_word(word):
+                        counts[word] += 1
+    return dict(sorted(counts.items(), key=lambda pc: (-pc[1], len(pc[0]), pc[0]))[:limit])
+
+
+def nearest_queries(q, index, limit=8):
+    """Queries near `q` that may have hits when `q` has none: words that sound the same (same
+    pinyin), then shorter pieces of it. The caller keeps those that do have hits, with their counts."""
+    if not isinstance(q, str):
+        return []
+    q = "".join(_norm(q).split())[:_MAX_PREFIX]
+    if not q:
+        return []
+    out = []
+    sound = "".join(pinyin_syllables(q))
+    if sound and sound != q.lower():
+        out += [s.text for s in index.complete(sound, limit) if s.kind in ("phrase", "country", "org")
+                and "".join(pinyin_syllables(s.text)) == sound]
+    from .analysis import segment
+
+    # Its words, longest first (they say the most), then its longest pieces.
+    out += sorted((w for w in dict.fromkeys(segment(q)) if len(w) > 1), key=len, reverse=True)
+    for n in range(len(q) - 1, 1, -1):
+        out += [q[i:i + n] for i in range(len(q) - n + 1)]
+        if len(out) >= 3 * limit:
+            break
+    return list(dict.fromkeys(c for c in out if c != q))[: 3 * limit]

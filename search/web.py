@@ -144,7 +144,25 @@ def _search_context():
     ctx = pages.search_context(result, url_for("web.search"), _pairs(), url_for,
                                {"csv": url_for("web.export_csv"), "json": url_for("web.export_json")})
     ctx["direct_links"] = pages.direct_links(params.q, url_for, engine.count_of)
+    ctx["nearest"] = _nearest(engine, params) if not result["total"] and params.q.strip() else []
     return ctx
+
+
+def _nearest(engine, params, wanted=5):
+    """The empty state: queries near this one that do have hits (same filters), with their counts."""
+    from dataclasses import replace
+
+    from .suggest import nearest_queries
+
+    out = []
+    for q in nearest_queries(params.q, engine.suggestions):
+        total = engine.search(replace(params, q=q, page=1, per_page=1)).total
+        if total:
+            out.append({"q": q, "count": total,
+                        "url": urls.path_with_added_args(url_for("web.search"), urls.without_page(_pairs()), {"q": q})})
+            if len(out) == wanted:
+                break
+    return out
 
 
 @bp.route("/search")
@@ -237,11 +255,15 @@ def _page():
 
 
 def _document_context(symbol):
+    from .citations import normalize_symbol
+    from .meetings import get_table
+
     params = _page()
-    total, records = get_engine().records_of("symbol", symbol.strip(), params.page, params.per_page)
-    if not total:
-        raise NotFound(description=f"语料中没有引用文件“{symbol}”的段落。")
-    return pages.document_context(symbol.strip(), records, total, params, request.path, _pairs(), url_for)
+    symbol = normalize_symbol(symbol)  # S/RES/1631 (2005) and S/RES/1631(2005) are one document
+    total, records = get_engine().records_of("symbol", symbol, params.page, params.per_page)
+    if not total and get_table().by_document(symbol) is None:
+        raise NotFound(description=f"语料中没有引用文件“{symbol}”的段落，联合国会议表中也没有该文件。")
+    return pages.document_context(symbol, records, total, params, request.path, _pairs(), url_for)
 
 
 @bp.route("/doc/<path:symbol>")
@@ -258,13 +280,16 @@ def api_document(symbol):
 
 
 def _meeting_context(number):
+    from .meetings import get_table
+
     params = _page()
     engine = get_engine()
     total, records = engine.records_of("meeting", str(number), params.page, params.per_page,
                                        kinds=pages.MEETING_KINDS)
-    if not total:
-        raise NotFound(description=f"语料中没有第 {number} 次会议。")
-    return pages.meeting_context(number, engine.stats, records, total, params, request.path, _pairs(), url_for)
+    meeting = get_table().get(number)
+    if not total and meeting is None:
+        raise NotFound(description=f"没有第 {number} 次会议：联合国会议表和本汇辑所收章节中都没有。")
+    return pages.meeting_context(number, meeting, records, total, params, request.path, _pairs(), url_for)
 
 
 @bp.route("/meeting/<int:number>")
@@ -278,6 +303,16 @@ def meeting(number):
 def api_meeting(number):
     """The JSON of /meeting/<number>."""
     return jsonify(_meeting_context(number))
+
+
+@bp.route("/api/suggest")
+def api_suggest():
+    """Completions of what is being typed: names, meetings, documents, Charter articles, phrases."""
+    q = request.args.get("q", "")
+    if len(q) > 200:
+        raise QueryError(f"q：补全只看前 200 个字符，而这里有 {len(q)} 个", "q")
+    found = get_engine().suggestions.complete(q)
+    return jsonify({"query": q, "suggestions": [pages.suggestion_to_dict(s, url_for) for s in found]})
 
 
 @bp.route("/opensearch.xml")

@@ -19,7 +19,7 @@ def test_search_answers_the_documented_shape(client):
         assert hit["url"] == f"/p/{hit['id']}"
         assert "<mark>" in hit["snippet"]
         assert all(set(c) >= {"code", "zh", "en"} for c in hit["countries"])
-    assert set(data["facets"]) == {"country", "org", "meeting", "year", "kind"}
+    assert set(data["facets"]) == {"country", "org", "meeting", "year", "kind", "charter"}
     for values in data["facets"].values():
         for v in values:
             assert {"value", "label", "count", "selected", "toggle_url"} <= set(v)
@@ -34,6 +34,16 @@ def test_paragraph_hits_carry_footnotes_with_resolved_citations(client):
         "url": "https://undocs.org/zh/S/PV.5007(Resumption%201)",
         "url_en": "https://undocs.org/en/S/PV.5007(Resumption%201)",
         "doc_url": "/doc/S/PV.5007(Resumption%201)",
+        "meeting": {
+            "number": 5007, "date": "2004-07-20", "date_zh": "2004年7月20日",
+            "topic": "Cooperation between the United Nations and regional organizations in stabilization processes",
+            "record": {"record": "S/PV.5007 (Resumption 1)", "resumption": "Resumption 1", "date": "2004-07-20",
+                       "url": "https://undocs.org/zh/S/PV.5007(Resumption%201)"},
+            "outcomes": [{"symbol": "S/PRST/2004/27", "printed": "S/PRST/2004/27", "kind": "presidential_statement",
+                          "votes": None, "note": None, "url": "https://undocs.org/zh/S/PRST/2004/27",
+                          "url_en": "https://undocs.org/en/S/PRST/2004/27"}],
+            "url": "/meeting/5007",
+        },
     }]
 
 
@@ -70,7 +80,7 @@ def test_record_by_id(client):
 
 def test_empty_result_still_has_every_facet_key(client):
     data = client.get("/api/search?q=&to=0404-05-25").get_json()
-    assert data["total"] == 0 and set(data["facets"]) == {"country", "org", "meeting", "year", "kind"}
+    assert data["total"] == 0 and set(data["facets"]) == {"country", "org", "meeting", "year", "kind", "charter"}
 
 
 @pytest.mark.parametrize("url", ["/api/p/nope", "/api/p/..%2Fetc", "/api/doc/S/NOPE", "/api/meeting/1",

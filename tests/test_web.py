@@ -181,7 +181,7 @@ def test_hit_has_breadcrumb_footnote_markers_and_expandable_citations(client):
 def test_facet_toggle_keeps_query_and_marks_selection(client):
     response = get_ok(client, f"/search?q={QUERY}&sort=date&page=2")
     toggles = find(response, "a", cls="facet-toggle")
-    assert {t["data-facet"] for t in toggles} == {"country", "org", "meeting", "year", "kind"}
+    assert {t["data-facet"] for t in toggles} == {"country", "org", "meeting", "year", "kind", "charter"}
     for t in toggles:
         assert args_of(t["href"]) == [("q", QUERY), ("sort", "date"), (t["data-facet"], t["data-value"])]
     france = next(t for t in toggles if t["data-value"] == "FRA")

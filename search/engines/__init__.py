@@ -11,6 +11,7 @@ search.params, search.snippets, search.facets, search.query); an engine answers 
 One contract suite (tests/test_engines.py) runs on every engine, so an engine that cannot do
 something fails a test instead of answering less.
 """
+import functools
 import importlib
 import os
 
@@ -149,9 +150,20 @@ class Engine:
                 return self.at(other["key"], cls, 0 if step > 0 else other[count_key] - 1)
         return None
 
+    @functools.cached_property
+    def suggestions(self):
+        """The completions of this index (search.suggest), built on first use from its statistics."""
+        from ..suggest import SuggestIndex, suggestions_from_stats
+
+        return SuggestIndex(suggestions_from_stats(self.stats))
+
     def warm_up(self):
-        """Load what the first request would otherwise wait for (jieba, caches, columns)."""
-        self.search(SearchParams(q="安全理事会 合作", per_page=1))
+        """Load what the first request would otherwise wait for (jieba, the meetings table, caches)."""
+        from ..meetings import get_table
+
+        get_table()
+        self.search(SearchParams(q="安全理事会 合作 France", per_page=1))
+        self.suggestions.complete("an")
 
 
 def _summary(record):
