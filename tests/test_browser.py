@@ -263,3 +263,28 @@ def test_copy_link_refused_selects_the_link_and_says_how_to_copy(browser):
             "return el.value.substring(el.selectionStart, el.selectionEnd)") == f"{base}/p/{RECORD}"
     finally:
         driver.execute_cdp_cmd("Browser.resetPermissions", {})
+
+
+def test_typing_shows_suggestions_and_the_keyboard_opens_one(browser):
+    from selenium.webdriver.common.keys import Keys
+
+    driver, base, _ = browser
+    driver.get(base + "/")
+    box = _css(driver, "#q")
+    box.send_keys("fg")
+    _wait(driver, lambda d: _css(d, "#q").get_attribute("aria-expanded") == "true")
+    options = _all(driver, "#q-suggestions [role=option]")
+    assert [o.text.split("\n")[0] for o in options] == ["法国"]
+    assert (box.get_attribute("role"), box.get_attribute("aria-controls")) == ("combobox", "q-suggestions")
+    assert _css(driver, ".has-suggest [role=status]").get_attribute("textContent") == "1 条建议，可用上下方向键选择"
+    box.send_keys(Keys.ARROW_DOWN)
+    assert box.get_attribute("aria-activedescendant") == "q-suggestions-0"
+    assert options[0].get_attribute("aria-selected") == "true"
+    box.send_keys(Keys.ESCAPE)
+    assert (box.get_attribute("aria-expanded"), _css(driver, "#q-suggestions").is_displayed()) == ("false", False)
+    box.send_keys(Keys.BACKSPACE, "g")  # the same text again: the list comes back
+    _wait(driver, lambda d: _css(d, "#q").get_attribute("aria-expanded") == "true")
+    box.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+    _wait(driver, lambda d: urlsplit(d.current_url).path == "/search")
+    assert parse_qs(urlsplit(driver.current_url).query) == {"country": ["FRA"]}
+    assert _css(driver, ".chip").text.startswith("国家")
