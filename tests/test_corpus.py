@@ -7,14 +7,8 @@ from pathlib import Path
 import pytest
 
 from search.citations import Citation
-from search.corpus import (
-    Source,
-    join_pieces,
-    parse_chapter,
-    parse_corpus,
-    record_to_dict,
-    remove_stray_spaces,
-)
+from search.corpus import Source, parse_chapter, parse_corpus, record_to_dict
+from search.layout import join_pieces, remove_stray_spaces
 from search.errors import CorpusError
 
 ROOT = Path(__file__).resolve().parent.parent
