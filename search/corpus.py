@@ -128,6 +128,7 @@ class _RawFootnote:
     number: int
     line: int
     pieces: list = field(default_factory=list)
+    page: int = 0  # the footnote block its first line is in
 
     @property
     def text(self):
@@ -169,6 +170,7 @@ class _ChapterReader:
         self.expect_verdict = False
         self.prev_ends = True  # did the previous body line end a paragraph (trailing space)?
         self.fn_item_index = 0
+        self.page = 0  # footnote blocks seen
 
     # -- driving
 
@@ -177,6 +179,7 @@ class _ChapterReader:
         for i, line in enumerate(self.lines):
             if SEPARATOR.match(line.raw):
                 in_footnotes = True
+                self.page += 1
                 continue
             if in_footnotes and self._footnote_line(i, line):
                 continue
@@ -205,12 +208,12 @@ class _ChapterReader:
         if m and not (current and not current.complete and m.group(2).startswith("页")):
             item = self._footnote_item(int(m.group(1)))
             if item is not None:
-                self.footnotes.append(_RawFootnote(item, int(m.group(1)), line.no, [m.group(2)]))
+                self.footnotes.append(_RawFootnote(item, int(m.group(1)), line.no, [m.group(2)], self.page))
                 return True
         if any(p.match(line.raw) for p in (ITEM_HEADING, SECTION_HEADING, DECISION_HEADING)):
             return False
         if current is not None and not current.complete and line.lead < 2:
-            if self._resumes_on_next_page(i, current):
+            if current.page == self.page and self._resumes_on_next_page(i, current):
                 return False
             current.pieces.append(line.raw)
             return True
@@ -219,18 +222,16 @@ class _ChapterReader:
     def _resumes_on_next_page(self, i, current):
         """Is `current` the last footnote of its page, continued after the next separator?
 
-        Then the unnumbered lines that follow it here are the next page's body, not its text.
+        Then the unnumbered lines that follow its first line here are the next page's body.
         """
-        for line in self.lines[i:]:
+        for j in range(i, len(self.lines)):
+            line = self.lines[j]
             if SEPARATOR.match(line.raw):
-                break
+                return j + 1 < len(self.lines) and not _footnote_start(self.lines[j + 1])
             m = _footnote_start(line)
-            if m and int(m.group(1)) == current.number + 1:
+            if m and int(m.group(1)) in (current.number + 1, 1):  # 1: the next item's first
                 return False
-        else:
-            return False
-        after = self.lines.index(line) + 1
-        return after < len(self.lines) and not _footnote_start(self.lines[after])
+        return False
 
     def _footnote_item(self, number):
         """The item a footnote numbered `number` belongs to, if it comes next in sequence."""
