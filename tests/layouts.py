@@ -10,7 +10,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from search.corpus import DECISION_HEADING
+from search.reader import DECISION_HEADING
 
 PLACEMENTS = ("end", "mid", "own", "glued")
 SEPARATOR = "__________________"
