@@ -6,8 +6,10 @@ last one sometimes cut and continued there), print a footnote marker at a line's
 followed by a space, on a line of its own or glued to the next character, end lines with CRLF or
 LF, indent with tabs or spaces, and keep a space at each paragraph's end or strip them all.
 """
+import dataclasses
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from search.reader import DECISION_HEADING
@@ -51,8 +53,8 @@ def _pairs(a, b):
 class _Tokens:
     """A unit's text as tokens: characters, text spaces, markers and the layout's spaces."""
 
-    def __init__(self, text, markers, rng, protect=0):
-        self.items = []  # (display, kind, number)
+    def __init__(self, text, markers, rng, stats, protect=0):
+        self.items = []  # (display, kind, placement of a marker)
         at = {}
         for number, offset in markers:
             at.setdefault(offset, []).append(number)
@@ -61,6 +63,7 @@ class _Tokens:
                 placement = rng.choice(PLACEMENTS)
                 if k + 1 < len(at[pos]) and placement == "glued":
                     placement = "mid"  # two markers glued together would read as one number
+                stats[placement] += 1
                 self.items.append((str(number), "marker", placement))
                 if placement == "mid" and pos < len(text):
                     self.items.append((" ", "layout", None))
@@ -141,7 +144,7 @@ def _heading_kind(record, prev_kind):
     return "sub"
 
 
-def _units(paragraphs, layout, rng):
+def _units(paragraphs, layout, rng, stats):
     """(lines, marker numbers) per paragraph record, in order."""
     prev_kind = None
     for p in paragraphs:
@@ -152,26 +155,34 @@ def _units(paragraphs, layout, rng):
             protect = {"item": len(p["text"].split(" ")[0]) + 2, "section": 3}.get(kind, 0)
             indent = {"verdict": "", "sub": layout.indent * 2}.get(kind, layout.indent)
             width = max(layout.width, len(indent.expandtabs(4)) + len(p["text"])) if kind == "sub" else layout.width
-            tokens = _Tokens(p["text"], markers, rng, protect)
+            tokens = _Tokens(p["text"], markers, rng, stats, protect)
             lines = _wrap(tokens, width, indent, rng, move_spaces=False)
         else:
             prev_kind = p["kind"]
-            tokens = _Tokens(p["text"], markers, rng)
+            tokens = _Tokens(p["text"], markers, rng, stats)
             lines = _wrap(tokens, layout.width, layout.indent, rng, move_spaces=layout.trailing)
         yield lines, [n for n, _ in markers], p["item"]
 
 
 def _footnote_lines(f, layout, rng):
-    return _wrap(_Tokens(f["text"], (), rng), layout.width, f"{layout.indent}{f['number']} ", rng, False)
+    return _wrap(_Tokens(f["text"], (), rng, Counter()), layout.width, f"{layout.indent}{f['number']} ", rng, False)
 
 
-def render_chapter(corpus_dict, seed):
+@dataclass(frozen=True)
+class Rendering:
+    layout: Layout
+    text: str
+    stats: Counter  # marker placements, pages, footnotes carried over and cut
+
+
+def render_chapter(corpus_dict, seed, **overrides):
     """The chapter of `corpus_dict` (paragraphs and footnotes as record_to_dict) in a random layout.
 
-    :returns: (layout, text)
+    :param overrides: Layout fields to set instead of drawing them ("width=8").
     """
     rng = random.Random(seed)
-    layout = Layout.random(rng)
+    layout = dataclasses.replace(Layout.random(rng), **overrides)
+    stats = Counter()
     notes = {(f["item"], f["number"]): f for f in corpus_dict["footnotes"]}
     out, page, pending = [], [], []  # pending: footnote lines owed to the next footnote block
 
@@ -180,15 +191,18 @@ def render_chapter(corpus_dict, seed):
         block, page, pending = pending + page, [], []
         if not last and block and block[-1][0] and rng.random() < layout.carry:
             pending.append(block.pop())
+            stats["carried"] += 1
         if not last and block and block[-1][0] and len(block[-1][1]) > 1 and rng.random() < layout.cut:
             number, lines = block.pop()
             block.append((number, lines[:1]))
             pending.insert(0, (None, lines[1:]))  # the rest opens the next page's footnotes
+            stats["cut"] += 1
         if block:
+            stats["pages"] += 1
             out.append(SEPARATOR + (" " if layout.trailing else ""))
             out.extend(line for _, lines in block for line in lines)
 
-    for lines, numbers, item in _units(corpus_dict["paragraphs"], layout, rng):
+    for lines, numbers, item in _units(corpus_dict["paragraphs"], layout, rng, stats):
         if layout.trailing:
             lines = lines[:-1] + [lines[-1] + " "]
         for line in lines:
@@ -197,4 +211,4 @@ def render_chapter(corpus_dict, seed):
                 end_page()
         page.extend((n, _footnote_lines(notes[(item, n)], layout, rng)) for n in numbers)
     end_page(last=True)
-    return layout, layout.newline.join(out) + layout.newline
+    return Rendering(layout, layout.newline.join(out) + layout.newline, stats)
