@@ -23,7 +23,7 @@ def _index_dir(args):
 def cmd_parse(args):
     from .corpus import parse_corpus, record_to_dict
 
-    corpus = parse_corpus(args.files or _default_files())
+    corpus = parse_corpus(args.files or _default_files(), strict=args.strict)
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     out = {
@@ -37,7 +37,8 @@ def cmd_parse(args):
 def cmd_build(args):
     from .indexer import build_index
 
-    stats = build_index(args.files or _default_files(), _index_dir(args), progress=sys.stderr.isatty())
+    stats = build_index(args.files or _default_files(), _index_dir(args), progress=sys.stderr.isatty(),
+                        strict=args.strict)
     for warning in stats["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"indexed {stats['units']} units into {_index_dir(args)} in {stats['seconds']:.1f} s", file=sys.stderr)
@@ -88,11 +89,13 @@ def build_parser():
 
     p = sub.add_parser("parse", help="parse chapter files and print paragraphs and footnotes as JSON")
     p.add_argument("files", nargs="*", type=Path, help="chapter files (default: seeds/*.txt)")
+    p.add_argument("--strict", action="store_true", help="fail on a chapter that does not pass the ingestion checks")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("build", help="build the search index (atomically replaces the old one)")
     p.add_argument("files", nargs="*", type=Path, help="chapter files (default: seeds/*.txt)")
     p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
+    p.add_argument("--strict", action="store_true", help="fail on a chapter that does not pass the ingestion checks")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="serve the web interface and the JSON API")

@@ -155,7 +155,7 @@ def record_to_document(record, by_id):
 # --- building ------------------------------------------------------------------------------
 
 
-def _load_corpus(files_or_corpus):
+def _load_corpus(files_or_corpus, strict=False):
     from .corpus import Corpus, parse_corpus
 
     if isinstance(files_or_corpus, Corpus):
@@ -163,7 +163,7 @@ def _load_corpus(files_or_corpus):
     paths = [Path(p) for p in files_or_corpus]
     if not paths:
         raise CorpusError("(no files)", "no chapter files to index")
-    return parse_corpus(paths)
+    return parse_corpus(paths, strict=strict)
 
 
 def _progress(done, total, started, stream=sys.stderr):
@@ -320,9 +320,10 @@ def _merge_parts(tmp, parts):
     TOC(SCHEMA, segments, 1).write(storage, "MAIN")
 
 
-def build_index(files_or_corpus, index_dir, progress=False):
+def build_index(files_or_corpus, index_dir, progress=False, strict=False):
     """Parse chapters (or take a Corpus), index every record into a new folder and swap it in.
 
+    :param strict: refuse a chapter that fails the ingestion checks (see corpus.parse_chapter).
     :returns: {"units": number of records indexed, "seconds": build time, "warnings": the parser's}
     :raises CorpusError: a chapter file cannot be parsed (the old index keeps serving).
     :raises IndexError_: the index folder cannot be written.
@@ -335,7 +336,7 @@ def build_index(files_or_corpus, index_dir, progress=False):
     except OSError as exc:
         raise IndexError_(f"{parent}: cannot create the index folder: {exc.strerror}") from None
     _remove_stale_builds(parent, name)
-    corpus = _load_corpus(files_or_corpus)
+    corpus = _load_corpus(files_or_corpus, strict)
     records = sorted(corpus.records(), key=lambda r: r.order)
     by_id = {r.id: r for r in records}
 
