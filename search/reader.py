@@ -1,9 +1,12 @@
 """Chapter lines -> blocks: the reader that splits body from footnotes and body into blocks.
 
-It walks the lines once. A line of underscores opens a page's footnotes; the body resumes at
-the first line that is neither a footnote's first line (its number next in sequence) nor the
-continuation of an unfinished footnote. Body lines become headings, paragraphs and decision
-clauses; an indented line after a line that ends a paragraph starts the next one.
+A line of underscores opens a page's footnotes; the body resumes at the first line that is
+neither a footnote's first line (its number next in sequence) nor the continuation of an
+unfinished footnote. Body lines then become headings, paragraphs and decision clauses: an
+indented line after a line that ends a paragraph starts the next one. Some extractions keep a
+space at the end of a paragraph's last line and nowhere else, the surest sign of its end; where
+there are none, a paragraph ends at sentence-final punctuation (its markers left out) followed
+by an indented line.
 """
 import re
 from dataclasses import dataclass, field
@@ -81,15 +84,21 @@ def _footnote_start(line):
     return None
 
 
+def _keeps_trailing_spaces(lines):
+    # Such an extraction ends about every paragraph with a space; a stray one here and there
+    # in an extraction that strips them must not count.
+    trailing = sum(1 for line in lines if line.trailing and not SEPARATOR.match(line.raw))
+    return trailing > 0 and trailing * 4 >= sum(1 for line in lines if line.lead)
+
+
 class _ChapterReader:
-    """Walks the lines once, splitting body from footnotes and body into records."""
+    """Splits body from footnotes, then body into blocks, with the item's marker sequence."""
 
     def __init__(self, path, lines):
         self.path = path
         self.file = display_path(path)
         self.lines = [line for line in lines if line.text]
-        # Does this extraction keep a space at paragraph ends? Then that is the surest signal.
-        self.trailing = any(line.trailing for line in self.lines)
+        self.trailing = _keeps_trailing_spaces(self.lines)
         self.blocks = []
         self.footnotes = []
         self.problems = []  # (line, message): what the ingestion checks found
@@ -102,7 +111,7 @@ class _ChapterReader:
         self.next_marker = 1
         self.in_decision = False
         self.expect_verdict = False
-        self.prev_ends = True  # did the previous body line end a paragraph (trailing space)?
+        self.prev_ends = True  # did the previous body line end its paragraph or heading?
         self.fn_item_index = 0
         self.page = 0  # footnote blocks seen
 
@@ -139,7 +148,7 @@ class _ChapterReader:
         """Consume a line of a footnote block; False when the body resumes."""
         current = self.footnotes[-1] if self.footnotes else None
         m = _footnote_start(line)
-        if m and not (current and not current.complete and m.group(2).startswith("页")):
+        if m:
             item = self._footnote_item(int(m.group(1)))
             if item is not None:
                 self.footnotes.append(_RawFootnote(item, int(m.group(1)), line.no, [m.group(2)], self.page))

@@ -83,6 +83,14 @@ def test_a_layout_without_trailing_spaces_has_none(seed_dict):
     assert sum(1 for line in lines if line.startswith("\t")) > 100
 
 
+def test_a_stray_trailing_space_does_not_make_every_line_end_a_paragraph(seed, seed_dict, tmp_path):
+    rendering = render_chapter(seed_dict, 11, trailing=False)
+    lines = rendering.text.split(rendering.layout.newline)
+    lines[40] += " "
+    corpus = parse_text(tmp_path, rendering.layout.newline.join(lines))
+    assert records_without_source(corpus) == records_without_source(seed)
+
+
 # ---------------------------------------------------------------- a marker in mid-line
 
 
