@@ -130,11 +130,8 @@ def find_markers(text, expected, before="", after=""):
         number = int(m.group())
         if len(m.group()) > 3 or number not in (expected, expected + 1):
             continue
-        left = without_sentinels("".join(parts) + text[pos:m.start()])
-        prev = _last(left, before)
-        right = text[m.end():]
-        nxt = _first(right, after)
-        if not _is_marker(prev, nxt, glued_left=left[-1:].isalnum() and is_latin(left[-1])):
+        prev = _last(without_sentinels("".join(parts) + text[pos:m.start()]), before)
+        if not _is_marker(prev, _first(text[m.end():], after)):
             continue
         parts.append(text[pos:m.start()].rstrip() + sentinel(number))
         pos = m.end()
@@ -161,8 +158,9 @@ def _first(right, after):
     return without_sentinels(after).lstrip()[:1]
 
 
-def _is_marker(prev, nxt, glued_left):
-    if glued_left or not prev or prev.isdigit() or is_latin(prev) or prev in NUMBER_BEFORE:
+def _is_marker(prev, nxt):
+    """Is a number in sequence a marker, given the characters either side (spaces skipped)?"""
+    if not prev or is_latin(prev) or prev in NUMBER_BEFORE:
         return False
     if prev in SENTENCE_END:
         return True

@@ -6,6 +6,7 @@ import pytest
 
 from layouts import PLACEMENTS, render_chapter
 from search.corpus import parse_chapter, record_to_dict
+from search.layout import find_markers, sentinel
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"
@@ -121,3 +122,62 @@ def test_numbers_after_di_are_text_even_when_they_are_the_next_marker():
     assert p.text.startswith("第 1 位发言者表示赞同。第 2 位发言者表示赞同。第 3 位发言者表示赞同。")
     assert p.footnotes == tuple(range(1, 45))
     assert [f.cited_by for f in c.footnotes[:2]] == [("mid_line_marker.7.p4",), ("mid_line_marker.7.p4",)]
+
+
+# ---------------------------------------------------------------- search/layout.py: markers told from numbers
+
+S = sentinel
+
+
+@pytest.mark.parametrize(
+    "text, expected, before, after, found",
+    [
+        # A marker at a line's end, in mid-line followed by a space, glued, on a line of its own.
+        ("会议上，45", 45, "", "安理会", ("会议上，" + S(45), [45])),
+        ("会议上，45 安理会听取了通报", 45, "", "", ("会议上，" + S(45) + "安理会听取了通报", [45])),
+        ("会议上，45安理会", 45, "", "", ("会议上，" + S(45) + "安理会", [45])),
+        ("45", 45, "秘书长的说明", "中同意", (S(45), [45])),
+        ("的信 1 (其中", 1, "", "", ("的信" + S(1) + "(其中", [1])),
+        # One marker skipped: taken, and the reader reports the gap.
+        ("发了言。3", 2, "", "", ("发了言。" + S(3), [3])),
+        # After a full stop a number is a marker whatever follows ("日本代表").
+        ("作用。33", 33, "", "日本代表", ("作用。" + S(33), [33])),
+        # Numbers that are text, though each is the next marker.
+        ("在 2006", 2006, "", "年", ("在 2006", [])),
+        ("人数在 3 500 到 5 000 之间", 3, "", "", ("人数在 3 500 到 5 000 之间", [])),
+        ("人数在 3 500 到 5 000 之间", 5, "", "", ("人数在 3 500 到 5 000 之间", [])),
+        ("2004 年 7 月 20 日", 7, "", "", ("2004 年 7 月 20 日", [])),
+        ("2004 年 7 月 20", 20, "", "日和", ("2004 年 7 月 20", [])),
+        ("第 5 段", 5, "", "", ("第 5 段", [])),
+        ("在 S/PV.50 中", 50, "", "", ("在 S/PV.50 中", [])),
+        ("第 1631(2005)号决议", 1, "", "", ("第 1631(2005)号决议", [])),
+        # Out of sequence: a number, not a marker.
+        ("发了言。7", 2, "", "", ("发了言。7", [])),
+        # Sentinels written by a reader that knows where the markers are: taken as they are.
+        ("第 3 位发言者" + S(3) + "表示", 9, "", "", ("第 3 位发言者" + S(3) + "表示", [3])),
+    ],
+)
+def test_find_markers(text, expected, before, after, found):
+    assert find_markers(text, expected, before, after) == found
+
+
+def test_a_chapter_with_sentinels_keeps_them_where_they_stand(tmp_path):
+    path = tmp_path / "sentinels.txt"
+    path.write_text(
+        " 7. 测试项目\n"
+        " 2006 年 9 月 20 日(第 5529 次会议)的决定：\n"
+        "主席声明\n"
+        f" 第 1 位发言者{S(1)}和第 2 位发言者表示赞同。{S(2)}\n"
+        "__________________\n"
+        " 1 S/PV.5529，第 2 页。\n"
+        " 2 同上，第 3 页。\n",
+        encoding="utf-8",
+    )
+    c = parse_chapter(path)
+    p = c.paragraphs[-1]
+    assert (p.text, p.footnotes, p.marker_offsets) == (
+        "第 1 位发言者和第 2 位发言者表示赞同。",
+        (1, 2),
+        ((1, len("第 1 位发言者")), (2, len("第 1 位发言者和第 2 位发言者表示赞同。"))),
+    )
+    assert c.warnings == ()
