@@ -144,6 +144,16 @@ def find_markers(text, expected, before="", after=""):
     return "".join(parts), numbers
 
 
+def marker_candidates(text, before=""):
+    """The numbers of a body line that stand where a marker could, whatever the sequence."""
+    found = set()
+    for m in _DIGITS.finditer(without_sentinels(text)):
+        if len(m.group()) <= 3 and _is_marker(_last(text[:m.start()], before), _first(text[m.end():], "")):
+            found.add(int(m.group()))
+    found.update(int(m.group(1)) for m in SENTINEL.finditer(text))
+    return found
+
+
 def _last(left, before):
     left = left.rstrip()
     if left:

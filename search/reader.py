@@ -17,6 +17,7 @@ from .layout import (
     ends_sentence,
     find_markers,
     join_pieces,
+    marker_candidates,
     remove_stray_spaces,
     split_markers,
     without_sentinels,
@@ -114,6 +115,7 @@ class _ChapterReader:
         self.prev_ends = True  # did the previous body line end its paragraph or heading?
         self.fn_item_index = 0
         self.page = 0  # footnote blocks seen
+        self.cited = {}  # item -> numbers standing where a marker could in its body so far
 
     # -- driving
 
@@ -130,6 +132,9 @@ class _ChapterReader:
             m = ITEM_HEADING.match(line.raw)
             if m and (not self.items or int(m.group(1)) > self.items[-1]):
                 self.items.append(int(m.group(1)))
+            elif self.items:
+                before = body[-1].text if body else ""
+                self.cited.setdefault(self.items[-1], set()).update(marker_candidates(line.text, before))
             body.append(line)
         # Body lines are processed after the split so that headings and markers can look ahead.
         i = 0
@@ -149,8 +154,9 @@ class _ChapterReader:
         current = self.footnotes[-1] if self.footnotes else None
         m = _footnote_start(line)
         if m:
-            item = self._footnote_item(int(m.group(1)))
-            if item is not None:
+            index, item = self._footnote_item(int(m.group(1)))
+            if item is not None and (line.lead or self._after_marker(m)):
+                self.fn_item_index = index
                 self.footnotes.append(_RawFootnote(item, int(m.group(1)), line.no, [m.group(2)], self.page))
                 return True
         if any(p.match(line.raw) for p in (ITEM_HEADING, SECTION_HEADING, DECISION_HEADING)):
@@ -170,24 +176,39 @@ class _ChapterReader:
         for j in range(i, len(self.lines)):
             line = self.lines[j]
             if SEPARATOR.match(line.raw):
-                return j + 1 < len(self.lines) and not _footnote_start(self.lines[j + 1])
-            m = _footnote_start(line)
-            if m and int(m.group(1)) in (current.number + 1, 1):  # 1: the next item's first
+                return j + 1 < len(self.lines) and not self._opens_footnote(self.lines[j + 1], False)
+            if self._opens_footnote(line):
                 return False
         return False
 
+    def _opens_footnote(self, line, marker_first=True):
+        """Is the line the first line of the item's next footnote?"""
+        m = _footnote_start(line)
+        if m and not marker_first:
+            # Past items and markers not read yet: the sequence alone (1: the next item's first).
+            return int(m.group(1)) in (self.footnotes[-1].number + 1, 1)
+        if not m or self._footnote_item(int(m.group(1)))[1] is None:
+            return False
+        return line.lead > 0 or self._after_marker(m)
+
+    def _after_marker(self, m):
+        # A footnote comes after its marker: "45 安理会…" opening the next page is body text. An
+        # indented line is a footnote's first line even so (one without a marker, which the
+        # checks report); an unindented one only when its marker came first.
+        number = int(m.group(1))
+        return number in self.cited.get(self._footnote_item(number)[1], ())
+
     def _footnote_item(self, number):
-        """The item a footnote numbered `number` belongs to, if it comes next in sequence."""
+        """(index in items, item) a footnote numbered `number` belongs to, if it comes next in sequence."""
         if self.fn_item_index >= len(self.items):
-            return None
+            return None, None
         item = self.items[self.fn_item_index]
         last = self.footnotes[-1].number if self.footnotes and self.footnotes[-1].item == item else 0
         if number == last + 1:
-            return item
+            return self.fn_item_index, item
         if number == 1 and self.fn_item_index + 1 < len(self.items):
-            self.fn_item_index += 1
-            return self.items[self.fn_item_index]
-        return None
+            return self.fn_item_index + 1, self.items[self.fn_item_index + 1]
+        return None, None
 
     # -- body
 

@@ -83,8 +83,8 @@ class _Tokens:
         if k <= self.protect or k >= len(self.items):
             return False
         prev, cur = self.items[k - 1], self.items[k]
-        if cur[1] == "marker" and cur[2] != "own":
-            return False
+        if cur[1] == "marker" and cur[2] == "end":
+            return False  # (a line may start with a marker set in mid-line, as a wrap falls)
         if prev[1] == "marker" and prev[2] in ("mid", "glued") and cur[1] != "layout":
             return False
         a, b = self._neighbours(k)
@@ -165,7 +165,9 @@ def _units(paragraphs, layout, rng, stats):
 
 
 def _footnote_lines(f, layout, rng):
-    return _wrap(_Tokens(f["text"], (), rng, Counter()), layout.width, f"{layout.indent}{f['number']} ", rng, False)
+    # As in the seed, a three-digit footnote number may push the indent out.
+    indent = "" if f["number"] >= 100 and rng.random() < 0.5 else layout.indent
+    return _wrap(_Tokens(f["text"], (), rng, Counter()), layout.width, f"{indent}{f['number']} ", rng, False)
 
 
 @dataclass(frozen=True)
