@@ -152,13 +152,12 @@ class _ChapterReader:
     def _footnote_line(self, i, line):
         """Consume a line of a footnote block; False when the body resumes."""
         current = self.footnotes[-1] if self.footnotes else None
-        m = _footnote_start(line)
-        if m:
-            index, item = self._footnote_item(int(m.group(1)))
-            if item is not None and (line.lead or self._after_marker(m)):
-                self.fn_item_index = index
-                self.footnotes.append(_RawFootnote(item, int(m.group(1)), line.no, [m.group(2)], self.page))
-                return True
+        if self._opens_footnote(line):
+            m = _footnote_start(line)
+            number = int(m.group(1))
+            self.fn_item_index, item = self._footnote_item(number)
+            self.footnotes.append(_RawFootnote(item, number, line.no, [m.group(2)], self.page))
+            return True
         if any(p.match(line.raw) for p in (ITEM_HEADING, SECTION_HEADING, DECISION_HEADING)):
             return False
         if current is not None and not current.complete and line.lead < 2:
