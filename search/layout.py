@@ -25,6 +25,8 @@ _TRAILING_SENTINELS = re.compile("(?:\ue000\\d+\ue001)+$")
 
 @dataclass(slots=True)
 class Line:
+    """One line of a chapter file: its number, its text as read, and what its layout shows."""
+
     no: int
     raw: str
     text: str = field(init=False)

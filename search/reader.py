@@ -292,7 +292,6 @@ class _ChapterReader:
             self._start("heading", "decision", line, join_pieces(b.text for b in body[i:i + lines]))
             self.expect_verdict = True
             used = lines
-            line = body[i + lines - 1]
         elif self.item is None:
             # Text before the first item heading (a chapter title page) is not indexed.
             return 1
