@@ -133,7 +133,7 @@ def find_markers(text, expected, before="", after=""):
         if len(m.group()) > 3 or number not in (expected, expected + 1):
             continue
         prev = _last(without_sentinels("".join(parts) + text[pos:m.start()]), before)
-        if not _is_marker(prev, _first(text[m.end():], after)):
+        if not could_be_marker(prev, _first(text[m.end():], after)):
             continue
         parts.append(text[pos:m.start()].rstrip() + sentinel(number))
         pos = m.end()
@@ -150,7 +150,7 @@ def marker_candidates(text, before=""):
     """The numbers of a body line that stand where a marker could, whatever the sequence."""
     found = set()
     for m in _DIGITS.finditer(without_sentinels(text)):
-        if len(m.group()) <= 3 and _is_marker(_last(text[:m.start()], before), _first(text[m.end():], "")):
+        if len(m.group()) <= 3 and could_be_marker(_last(text[:m.start()], before), _first(text[m.end():], "")):
             found.add(int(m.group()))
     found.update(int(m.group(1)) for m in SENTINEL.finditer(text))
     return found
@@ -170,8 +170,8 @@ def _first(right, after):
     return without_sentinels(after).lstrip()[:1]
 
 
-def _is_marker(prev, nxt):
-    """Is a number in sequence a marker, given the characters either side (spaces skipped)?"""
+def could_be_marker(prev, nxt):
+    """Could a number be a marker, given the characters either side of it (spaces skipped)?"""
     if not prev or is_latin(prev) or prev in NUMBER_BEFORE:
         return False
     if prev in SENTENCE_END:

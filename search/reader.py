@@ -17,6 +17,7 @@ from .layout import (
     ends_sentence,
     find_markers,
     join_pieces,
+    could_be_marker,
     marker_candidates,
     remove_stray_spaces,
     split_markers,
@@ -34,7 +35,8 @@ DECISION_HEADING = re.compile(
 DECISION_START = re.compile(r"^\s*\d{4}\s*(年|$)")
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
 # Page furniture that has no place in the body: a job number ("09-25533 (C)"), a page number.
-FURNITURE = re.compile(r"^(\d{2}-\d{5}\s*(\([A-Z]\))?|\d{1,4})$")
+JOB_NUMBER = re.compile(r"^\d{2}-\d{5}\s*(\([A-Z]\))?$")
+PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 # Short headings inside an item; anything else short, indented and unpunctuated is caught below.
 SUBHEADINGS = {"初步程序", "审议情况", "讨论情况", "概述", "导言", "注释"}
 DECISION_INTRO = ("其中", "除其他外", "安理会", "决议", "声明")
@@ -335,10 +337,19 @@ class _ChapterReader:
                 self.problems.append((line.no, f"item {self.item}: footnote marker {self.next_marker} "
                                                f"not found before marker {number}"))
             self.next_marker = number + 1
-        if FURNITURE.match(without_sentinels(text)):
+        if self._is_furniture(without_sentinels(text), before, after):
             self.problems.append((line.no, f"header or footer text in the body: {line.text!r}"))
         self.block.pieces.append(text)
         self.block.markers.extend(numbers)
+
+    @staticmethod
+    def _is_furniture(text, before, after):
+        if JOB_NUMBER.match(text):
+            return True
+        # A number wrapped onto a line of its own ("在" / "2004" / "年") is text.
+        return bool(PAGE_NUMBER.match(text)) and could_be_marker(
+            without_sentinels(before).rstrip()[-1:], after.lstrip()[:1]
+        )
 
     def _start(self, kind, heading, line, text):
         self.block = _Block(

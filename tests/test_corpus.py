@@ -552,6 +552,12 @@ def test_leaked_furniture_stays_in_the_text_so_the_warning_is_the_whole_story(tm
     assert parse_chapter(path).paragraphs[3].text == "安理会听取了通报。法国代表 09-25533 (C)发了言。"
 
 
+def test_a_number_wrapped_onto_a_line_of_its_own_is_text_not_a_page_number(tmp_path):
+    path = chapter(tmp_path, CHECKED.replace("法国代表\n发了言。2", "法国代表在\n2006\n年发了言。2"))
+    c = parse_chapter(path, strict=True)
+    assert (c.paragraphs[3].text, c.warnings) == ("安理会听取了通报。法国代表在 2006 年发了言。", ())
+
+
 def test_strict_does_not_refuse_what_is_not_a_check(tmp_path):
     # 同上 with nothing before it is a warning about a citation, not a failed check.
     c = parse_chapter(DATA / "two_items.txt", strict=True)
