@@ -5,6 +5,12 @@ anywhere (each page's footnotes after a line of underscores, some carried onto t
 last one sometimes cut and continued there), print a footnote marker at a line's end, in mid-line
 followed by a space, on a line of its own or glued to the next character, end lines with CRLF or
 LF, indent with tabs or spaces, and keep a space at each paragraph's end or strip them all.
+
+What stays as in print, so that the layout still says what is what: a paragraph or heading starts
+on an indented line and runs on unindented ones (only an extraction that keeps trailing spaces
+may start a run-on line with the space of a break, as the seed does); lines break where joining
+them gives the text back (not inside a Latin word or a number); a footnote cut at a page's end
+leaves its first line on that page.
 """
 import dataclasses
 import random
@@ -154,6 +160,7 @@ def _units(paragraphs, layout, rng, stats):
             prev_kind = kind
             protect = {"item": len(p["text"].split(" ")[0]) + 2, "section": 3}.get(kind, 0)
             indent = {"verdict": "", "sub": layout.indent * 2}.get(kind, layout.indent)
+            # A subheading ("初步程序") is short enough never to wrap in print.
             width = max(layout.width, len(indent.expandtabs(4)) + len(p["text"])) if kind == "sub" else layout.width
             tokens = _Tokens(p["text"], markers, rng, stats, protect)
             lines = _wrap(tokens, width, indent, rng, move_spaces=False)
