@@ -29,7 +29,7 @@ def _progress(args):
 def cmd_parse(args):
     from .corpus import parse_corpus, record_to_dict
 
-    corpus = parse_corpus(args.files or _default_files())
+    corpus = parse_corpus(args.files or _default_files(), strict=args.strict)
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     out = {
@@ -40,10 +40,10 @@ def cmd_parse(args):
     sys.stdout.write("\n")
 
 
-def _build(files, index_dir, args, full=False):
+def _build(files, index_dir, args, full=False, strict=False):
     from .build import build_index
 
-    stats = build_index(files, index_dir, engine=args.engine, full=full, progress=_progress(args))
+    stats = build_index(files, index_dir, engine=args.engine, full=full, strict=strict, progress=_progress(args))
     for warning in stats["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
@@ -53,7 +53,7 @@ def _build(files, index_dir, args, full=False):
 
 
 def cmd_build(args):
-    _build(args.files or _default_files(), _index_dir(args), args, full=args.full)
+    _build(args.files or _default_files(), _index_dir(args), args, full=args.full, strict=args.strict)
 
 
 def cmd_serve(args):
@@ -103,12 +103,14 @@ def build_parser():
 
     p = sub.add_parser("parse", parents=[common], help="parse chapter files and print paragraphs and footnotes as JSON")
     p.add_argument("files", nargs="*", type=Path, help="chapter files (default: seeds/*.txt)")
+    p.add_argument("--strict", action="store_true", help="fail on a chapter that does not pass the ingestion checks")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("build", parents=[common], help="index chapters: only those changed since the last build (atomic swap)")
     p.add_argument("files", nargs="*", type=Path, help="chapter files, .txt or .pdf (default: seeds/*)")
     p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
     p.add_argument("--full", action="store_true", help="rebuild every chapter from scratch")
+    p.add_argument("--strict", action="store_true", help="fail on a chapter that does not pass the ingestion checks")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web interface and the JSON API")

@@ -50,7 +50,7 @@ class LoadedChapter:
 
 def load_chapter(job):
     """Parse one chapter into documents and its manifest entry (run in any process)."""
-    corpus = parse_chapter(job.path, order_start=job.seq << CHAPTER_SHIFT)
+    corpus = parse_chapter(job.path, order_start=job.seq << CHAPTER_SHIFT, strict=job.strict)
     documents = list(chapter_documents(corpus))
     summary = {
         "key": job.key, "path": job.path, "sha256": job.sha256, "seq": job.seq,

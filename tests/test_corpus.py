@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from search.citations import Citation
-from search.corpus import (
-    Source,
-    join_pieces,
-    parse_chapter,
-    parse_corpus,
-    record_to_dict,
-    remove_stray_spaces,
-)
+from search.corpus import Source, parse_chapter, parse_corpus, record_to_dict
+from search.layout import join_pieces, remove_stray_spaces
 from search.errors import CorpusError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -503,3 +497,106 @@ def test_cli_bad_file_is_one_line_without_traceback(tmp_path, name, content):
     assert out.stdout == ""
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
     assert out.stderr.startswith(f"error: {path}")
+
+
+# ---------------------------------------------------------------- checks at ingestion
+
+CHECKED = """\
+ 7. 测试项目
+ 2006 年 9 月 20 日(第 5529 次会议)的决定：
+主席声明
+ 安理会听取了通报。1 法国代表
+发了言。2
+ 中国代表表示赞同。3
+__________________
+ 1 S/PV.5529，第 2 页。
+ 2 同上，第 3 页(法国)。
+ 3 同上，第 4 页(中国)。
+"""
+
+
+def chapter(tmp_path, text, name="checked.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_chapter_that_passes_the_checks_has_no_warnings_strict_or_not(tmp_path):
+    path = chapter(tmp_path, CHECKED)
+    assert parse_chapter(path, strict=True) == parse_chapter(path)
+    assert parse_chapter(path).warnings == ()
+    assert parse_chapter(SEED, strict=True) == parse_chapter(SEED)
+
+
+@pytest.mark.parametrize(
+    "old, new, warnings",
+    [
+        # Markers contiguous per item: marker 2 is missing between 1 and 3.
+        (
+            "发了言。2",
+            "发了言。",
+            [
+                "line 6: item 7: footnote marker 2 not found before marker 3",
+                "line 9: item 7: footnote 2 has no marker in the text",
+            ],
+        ),
+        # One footnote per marker: marker 3 has no footnote...
+        (" 3 同上，第 4 页(中国)。\n", "", ["line 6: item 7: footnote 3 is cited but has no text"]),
+        # ... and footnote 4 has no marker.
+        (" 3 同上，第 4 页(中国)。\n", " 3 同上，第 4 页(中国)。\n 4 同上，第 5 页。\n",
+         ["line 11: item 7: footnote 4 has no marker in the text"]),
+        # Page furniture in the body: a job number and a bare page number.
+        ("法国代表\n", "法国代表\n09-25533 (C)\n", ["line 5: header or footer text in the body: '09-25533 (C)'"]),
+        ("法国代表\n", "法国代表\n523\n", ["line 5: header or footer text in the body: '523'"]),
+    ],
+)
+def test_ingestion_checks_warn_naming_the_file_and_strict_raises_on_the_first(tmp_path, old, new, warnings):
+    path = chapter(tmp_path, CHECKED.replace(old, new))
+    assert parse_chapter(path).warnings == tuple(f"{path}: {w}" for w in warnings)
+    with pytest.raises(CorpusError) as exc:
+        parse_chapter(path, strict=True)
+    assert str(exc.value) == f"{path}: {warnings[0]}"
+    with pytest.raises(CorpusError) as exc:
+        parse_corpus([DATA / "decision.txt", path], strict=True)
+    assert str(exc.value) == f"{path}: {warnings[0]}"
+
+
+def test_leaked_furniture_stays_in_the_text_so_the_warning_is_the_whole_story(tmp_path):
+    path = chapter(tmp_path, CHECKED.replace("法国代表\n", "法国代表\n09-25533 (C)\n"))
+    assert parse_chapter(path).paragraphs[3].text == "安理会听取了通报。法国代表 09-25533 (C)发了言。"
+
+
+def test_a_number_wrapped_onto_a_line_of_its_own_is_text_not_a_page_number(tmp_path):
+    path = chapter(tmp_path, CHECKED.replace("法国代表\n发了言。2", "法国代表在\n2006\n年发了言。2"))
+    c = parse_chapter(path, strict=True)
+    assert (c.paragraphs[3].text, c.warnings) == ("安理会听取了通报。法国代表在 2006 年发了言。", ())
+
+
+def test_strict_does_not_refuse_what_is_not_a_check(tmp_path):
+    # 同上 with nothing before it is a warning about a citation, not a failed check.
+    c = parse_chapter(DATA / "two_items.txt", strict=True)
+    assert c.warnings == ("tests/data/two_items.txt: line 24: footnote 1: 同上 (ibid) with no earlier citation",)
+
+
+def test_cli_parse_strict_fails_with_one_line_naming_the_file(tmp_path):
+    path = chapter(tmp_path, CHECKED.replace("发了言。2", "发了言。"))
+    out = run_cli("parse", "--strict", str(path))
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2, "", f"error: {path}: line 6: item 7: footnote marker 2 not found before marker 3\n"
+    )
+    out = run_cli("parse", str(path))
+    assert out.returncode == 0
+    assert out.stderr == (
+        f"warning: {path}: line 6: item 7: footnote marker 2 not found before marker 3\n"
+        f"warning: {path}: line 9: item 7: footnote 2 has no marker in the text\n"
+    )
+
+
+def test_cli_build_strict_refuses_the_chapter_and_builds_no_index(tmp_path):
+    path = chapter(tmp_path, CHECKED.replace("法国代表\n", "法国代表\n09-25533 (C)\n"))
+    index = tmp_path / "index"
+    out = run_cli("build", "--strict", "--index", str(index), str(path))
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2, "", f"error: {path}: line 5: header or footer text in the body: '09-25533 (C)'\n"
+    )
+    assert not index.exists()

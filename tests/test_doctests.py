@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["search.corpus", "search.citations", "search.analysis", "search.pages"])
+@pytest.mark.parametrize("module", ["search.layout", "search.citations", "search.analysis", "search.pages"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
