@@ -29,7 +29,7 @@ def _progress(args):
 def cmd_parse(args):
     from .corpus import parse_corpus, record_to_dict
 
-    corpus = parse_corpus(args.files or _default_files(), strict=args.strict)
+    corpus = parse_corpus(args.files or _default_files(), strict=args.strict, progress=_progress(args))
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     out = {

@@ -213,12 +213,16 @@ def _merge(*groups):
     return tuple(seen)
 
 
-def parse_corpus(paths, strict=False):
+def parse_corpus(paths, strict=False, progress=None):
     """Parse several chapter files; ids carry each file's chapter key.
 
     :param strict: raise when a chapter fails the ingestion checks (see `parse_chapter`).
+    :param progress: a search.progress.Progress told of each chapter parsed.
     :raises CorpusError: for the first file that cannot be parsed, or a repeated chapter key.
     """
+    paths = list(paths)
+    if progress is not None:
+        progress.stage(f"parsing {len(paths)} chapters", total=len(paths))
     paragraphs, footnotes, warnings = [], [], []
     keys = {}
     order = 0
@@ -232,6 +236,9 @@ def parse_corpus(paths, strict=False):
         paragraphs.extend(chapter.paragraphs)
         footnotes.extend(chapter.footnotes)
         warnings.extend(chapter.warnings)
+        if progress is not None:
+            progress.units(len(chapter.paragraphs) + len(chapter.footnotes))
+            progress.chapter(key)
     return Corpus(tuple(paragraphs), tuple(footnotes), tuple(warnings))
 
 

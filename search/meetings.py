@@ -13,6 +13,7 @@ one error. Loading never raises, so the server starts without the table.
 """
 import gzip
 import logging
+import os
 import re
 import unicodedata
 import zlib
@@ -184,8 +185,8 @@ def load_meetings(path=None):
 
 @cache
 def get_table():
-    """The shipped table, loaded once per process."""
-    return load_meetings()
+    """The shipped table (or the one REPERTOIRE_MEETINGS_FILE names), loaded once per process."""
+    return load_meetings(os.environ.get("REPERTOIRE_MEETINGS_FILE") or None)
 
 
 def _finish(table):

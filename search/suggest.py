@@ -290,10 +290,9 @@ def nearest_queries(q, index, limit=8):
                 and "".join(pinyin_syllables(s.text)) == sound]
     from .analysis import segment
 
-    # Its words, longest first (they say the most), then its longest pieces.
+    # Its words, longest first (they say the most), then its beginnings and ends, longest first
+    # (a slip of the keyboard is most often at one end).
     out += sorted((w for w in dict.fromkeys(segment(q)) if len(w) > 1), key=len, reverse=True)
     for n in range(len(q) - 1, 1, -1):
-        out += [q[i:i + n] for i in range(len(q) - n + 1)]
-        if len(out) >= 3 * limit:
-            break
+        out += [q[:n], q[-n:]]
     return list(dict.fromkeys(c for c in out if c != q))[: 3 * limit]

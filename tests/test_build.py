@@ -252,9 +252,10 @@ def test_a_build_killed_during_an_incremental_update_leaves_the_index_serving(tm
 
 # --- progress ------------------------------------------------------------------------------------
 
-def _run_build(args, tty):
-    """`python -m search build ARGS`: (exit code, what it printed on stderr), on a terminal or a pipe."""
-    cmd = [sys.executable, "-m", "search", "build", *map(str, args)]
+def _run_build(args, tty, command="build"):
+    """`python -m search COMMAND ARGS`: (exit code, its stderr) through a pipe, or (exit code,
+    everything shown) on a terminal."""
+    cmd = [sys.executable, "-m", "search", command, *map(str, args)]
     if not tty:
         result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
         return result.returncode, result.stderr
@@ -295,3 +296,11 @@ def test_build_draws_a_progress_bar_on_a_terminal(tmp_path):
 def test_quiet_build_prints_nothing(tmp_path):
     code, err = _run_build([SEED, "--index", tmp_path / "index", "--quiet"], tty=False)
     assert (code, err) == (0, "")
+
+
+def test_parse_shows_progress_on_a_terminal_and_one_line_without(tmp_path):
+    files = [_chapter(tmp_path / "src", f"c{i}") for i in range(2)]
+    code, out = _run_build(files, tty=True, command="parse")
+    assert code == 0 and "\r[########################] 2/2 章  464 units" in out
+    code, err = _run_build(files, tty=False, command="parse")
+    assert (code, err) == (0, "parsing 2 chapters\n")
