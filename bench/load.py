@@ -30,6 +30,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(PROJECT_ROOT))
+from procs import free_port, wait_ready  # noqa: E402
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 QUERIES = ("区域组织", "安全理事会", "和平", "合作", "待命部队", "谅解备忘录", "安", "S/PV.5007", "5649",
@@ -109,30 +110,6 @@ class Client(threading.Thread):
         conn.close()
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(host, port, proc, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(host, port, timeout=2)
-            conn.request("GET", "/api/search?q=")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"no answer from {host}:{port} after {timeout} s")
-
-
 def _record_ids(host, port, limit=300):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     ids, page = [], 1
@@ -205,7 +182,7 @@ def main(argv=None):
             if url.hostname not in LOOPBACK:
                 parser.error("--url must be a loopback address (127.0.0.1, localhost or ::1)")
             host, port = url.hostname, url.port or 80
-            _wait(host, port, None)
+            wait_ready(None, port, "(no log)", 90, host=host)
         else:
             tmp = tempfile.TemporaryDirectory(prefix="repertoire-load-")
             index_dir = args.index
@@ -218,18 +195,19 @@ def main(argv=None):
                 print(f"building an index of {len(files)} chapter file(s)…", file=sys.stderr)
                 stats = build_index(files, index_dir)
                 print(f"indexed {stats['units']} units in {stats['seconds']:.1f} s", file=sys.stderr)
-            host, port = "127.0.0.1", _free_port()
+            host, port = "127.0.0.1", free_port()
             env = {**os.environ, "REPERTOIRE_INDEX_DIR": str(index_dir), "REPERTOIRE_BIND": f"{host}:{port}",
                    "GUNICORN_LOGLEVEL": "warning"}
             if args.workers:
                 env["WEB_CONCURRENCY"] = str(args.workers)
             if args.threads:
                 env["GUNICORN_THREADS"] = str(args.threads)
-            log = open(Path(tmp.name) / "gunicorn.log", "wb")
+            log_path = Path(tmp.name) / "gunicorn.log"
+            log = open(log_path, "wb")
             proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
                                      "search:create_app()"], cwd=PROJECT_ROOT, env=env, stdout=log,
                                     stderr=subprocess.STDOUT)
-            _wait(host, port, proc)
+            wait_ready(proc, port, log_path, 90)
         summary = run_load(host, port, args.clients, args.requests, args.seed, args.max_seconds)
     finally:
         if proc is not None:
