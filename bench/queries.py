@@ -182,9 +182,7 @@ def route_paths(run, n, seed=0, count=5):
     def record_id(unit):
         return chapter_key(Path(copy_name(rng.randrange(n), width))) + unit.id[len(seed_key):]
 
-    meetings = Counter(u.meeting for u in units if u.meeting)
-    symbols = sorted({c.symbol for u in units for c in getattr(u, "citations", ()) or () if c.symbol})
-    busy = sorted(m for m, k in meetings.items() if k > PER_PAGE)
+    meetings, symbols = _full_pages()
     words = sorted(w for w in _words() if _words()[w] >= 3)
     prefixes = {w[:k] for w in rng.sample(words, 40) for k in (1, 2)}
     prefixes = rng.sample(sorted(prefixes), count - 2) + [rng.choice(["5", "50", "55", "56"]),
@@ -192,14 +190,30 @@ def route_paths(run, n, seed=0, count=5):
     return {
         "home": ["/"] * count,
         "record": [f"/p/{record_id(u)}" for u in rng.sample(units, count)],
-        "meeting": [f"/meeting/{m}" for m in rng.sample(sorted(meetings), min(count, len(meetings)))],
-        "meeting_page2": [f"/meeting/{m}?page=2" for m in rng.sample(busy, min(count, len(busy)))],
-        "document": [f"/doc/{s}" for s in rng.sample(symbols, min(count, len(symbols)))],
+        "meeting": [f"/meeting/{m}" for m in rng.sample(meetings, min(count, len(meetings)))],
+        # per_page=10: page 2 of these meetings is full at every N (at N=1 a 20-record page 2 would hold 1-3)
+        "meeting_page2": [f"/meeting/{m}?page=2&per_page=10" for m in rng.sample(meetings, min(count, len(meetings)))],
+        "document": [f"/doc/{_quote(s, safe='/')}" for s in rng.sample(symbols, min(count, len(symbols)))],
         "suggest": [f"/api/suggest?q={_quote(p)}" for p in prefixes],
     }
 
 
-def _quote(text):
+@functools.lru_cache(maxsize=1)
+def _full_pages():
+    """(meetings, document symbols) with a full first page (PER_PAGE records) already at N=1, so that
+    their pages show as many records at every N and the growth measures the index, not the page's fill."""
+    from search.corpus import parse_chapter
+    from search.documents import chapter_documents
+    from search.pages import MEETING_KINDS
+
+    docs = list(chapter_documents(parse_chapter(SEED)))
+    meetings = Counter(d["meeting"] for d in docs if d["meeting"] is not None and d["kind"] in MEETING_KINDS)
+    symbols = Counter(s for d in docs for s in d["symbol"])
+    return (sorted(m for m, k in meetings.items() if k >= PER_PAGE),
+            sorted(s for s, k in symbols.items() if k >= PER_PAGE))
+
+
+def _quote(text, safe=""):
     from urllib.parse import quote
 
-    return quote(text, safe="")
+    return quote(text, safe=safe)

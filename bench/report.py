@@ -314,7 +314,7 @@ def _size_table(r):
               f"(totals and every facet count); ours vs peer **{len(peer)} mismatches** in {c['peer']} comparisons "
               f"(classes {', '.join(c['peer_classes']) or 'none'}: a single word, a quoted string, one character, "
               f"no text, with facet filters); on {sem['queries']} more the peer was timed only, and ours found more "
-              f"hits (words apart) on {sem['ours_more']}. Errors: {s['error_count']}.", ""]
+              f"hits (words apart) on {sem['ours_more']}. Errors: {s['error_count']}."]
     for m in s["mismatches"][:20]:
         lines.append(f"- MISMATCH {m['what']}")
     for e in s["errors"][:10]:

@@ -14,6 +14,7 @@ only does what is missing (--rebuild, --rerun to redo). Writes bench/out/results
 results.md and prints the tables.
 """
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -130,13 +131,22 @@ def build_peer(n, files, work, args):
     return stats
 
 
+def app_version():
+    """A digest of the app's and the peer's code: a saved build is reused only by the same code."""
+    h = hashlib.sha1()
+    for path in sorted([*(BENCH_DIR.parent / "search").rglob("*"), BENCH_DIR / "peer.py"]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def ensure_build(target, n, files, work, args):
     """The build figures of `target` at size `n`: saved ones, or a new build. {"error"} when it fails."""
     saved = work / f"build-{target}.json"
     built = Path(work / ("peer.sqlite" if target == "peer" else target))
     if saved.exists() and built.exists() and not args.rebuild:
         stats = json.loads(saved.read_text())
-        if stats.get("files") == len(files) and "error" not in stats:
+        if stats.get("files") == len(files) and stats.get("code") == app_version():
             log(f"N={n}: {target}: reusing the build of {stats['when']} (--rebuild to redo)")
             return stats
     log(f"N={n}: {target}: building ({len(files)} files)")
@@ -145,7 +155,7 @@ def ensure_build(target, n, files, work, args):
     except RuntimeError as exc:
         log(f"N={n}: {target}: SKIPPED, the build failed: {str(exc).splitlines()[0]} (log in {work})")
         return {"error": str(exc)}
-    stats.update(files=len(files), when=time.strftime("%Y-%m-%d %H:%M:%S"),
+    stats.update(files=len(files), when=time.strftime("%Y-%m-%d %H:%M:%S"), code=app_version(),
                  units_per_s=stats["units"] / stats["seconds"])
     saved.write_text(json.dumps(stats, indent=1))
     inc = stats.get("incremental")
@@ -346,7 +356,10 @@ def main(argv=None):
         return 1
     print(write_results(args.out, sizes, args))
     log(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
-    return 0
+    engines_differ = sum(1 for r in sizes.values() for m in r["summary"]["mismatches"] if m["kind"] == "engines")
+    if engines_differ:
+        log(f"MISMATCH: whoosh and tantivy disagree on {engines_differ} answers (listed in results.md)")
+    return 1 if engines_differ else 0
 
 
 if __name__ == "__main__":
