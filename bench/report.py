@@ -207,6 +207,10 @@ def targets(sizes):
                                f"{inc['add_s']:.1f} s / {inc['remove_s']:.1f} s of {full:.1f} s = {worst:.1%}",
                                worst < 0.05, top["n"]))
         out += _route_targets(base, top, engine)
+    for t in out:  # a target of an engine that could not be built says so, not just "not measured"
+        engine = t["target"].split(":")[0]
+        if t["met"] is None and engine in top.get("skipped", {}):
+            t["value"] = f"skipped at N={top['n']}: {top['skipped'][engine]}"
     out.append(_target("whoosh and tantivy give the same totals and facet counts on every query",
                        f"{sum(len([m for m in r['summary']['mismatches'] if m['kind'] == 'engines']) for r in sizes)} "
                        f"mismatches in {sum(r['summary']['compared']['engines'] for r in sizes)} comparisons",
@@ -360,7 +364,11 @@ def _growth_table(sizes):
 
 def markdown(results):
     """Every size's table, the growth table and the targets."""
-    lines = []
+    m = results.get("machine", {})
+    loads = [run["loadavg"][0] for r in results["sizes"] for run in r["runs"]]
+    lines = [f"Written {results.get('written')}; {m.get('cpus')} CPUs, Python {m.get('python')}, SQLite "
+             f"{m.get('sqlite')}; 1-minute load average during the runs {min(loads, default=0):.1f}–"
+             f"{max(loads, default=0):.1f}. Times are medians / p90 over all runs of a size (`bench/README.md`).", ""]
     for r in results["sizes"]:
         lines += _size_table(r) + [""]
     lines += _growth_table(results["sizes"]) + ["", "### Targets", "", "| target | measured | met |", "|---|---|---|"]
