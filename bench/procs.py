@@ -80,7 +80,7 @@ def wait_ready(proc, port, log_path, timeout, path="/favicon.ico", host="127.0.0
             conn.request("GET", path)
             conn.getresponse().read()
             return time.perf_counter() - t0
-        except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected):
+        except (OSError, http.client.HTTPException):  # not listening yet, or busy loading
             time.sleep(0.02)
         finally:
             conn.close()

@@ -180,21 +180,19 @@ def start_server(target, work, timeout):
     proc = start(cmd, log_path, env={"REPERTOIRE_ENGINE": target} if target != "peer" else None)
     try:
         ready = wait_ready(proc, port, log_path, timeout)
-    except RuntimeError:
+    except BaseException:  # not ready, or Ctrl-C while waiting: the process is not left behind
         stop(proc)
         raise
     return proc, port, {"ready_s": ready, "pss_after_ready_mb": tree_pss_mb(proc.pid)}
 
 
-def start_servers(targets, work, args, rng):
-    """Start a server per target, in random order; a target whose server fails is left out with a log line."""
-    servers = {}
+def start_servers(targets, work, args, rng, servers):
+    """Start a server per target into `servers`, in random order; one that fails is left out with a log line."""
     for target in rng.sample(list(targets), len(targets)):
         try:
             servers[target] = start_server(target, work, args.ready_timeout)
         except RuntimeError as exc:
             log(f"  {target}: SKIPPED this run, the server did not start: {str(exc).splitlines()[0]}")
-    return servers
 
 
 # ---------------------------------------------------------------- one run
@@ -242,8 +240,9 @@ def one_run(n, run, targets, work, args):
     """New servers, first-time queries, repeat queries, routes; returns the run's samples."""
     rng = random.Random(f"order/{args.seed}/{n}/{run}")
     queries = first_time_queries(run, args.seed)
-    servers = start_servers(targets, work, args, rng)
-    try:
+    servers = {}
+    try:  # the finally stops every server started, even when Ctrl-C comes while others start
+        start_servers(targets, work, args, rng, servers)
         t0 = time.perf_counter()
         first = ask_all(servers, queries, args.request_timeout, rng)
         repeat = ask_all(servers, queries, args.request_timeout, rng)
