@@ -285,6 +285,9 @@ def _size_rows(r):
     firsts = {t: s["first_request"].get(t, {}) for t in TARGETS}
     rows.append(("first request (median of runs)", {t: statistics.median(f["ms"]) if f.get("ms") else None
                                                     for t, f in firsts.items()}, "ms"))
+    rows.append(("its class's median after it (median of runs)",
+                 {t: statistics.median(m) if (m := [x for x in f.get("class_median_ms", []) if x is not None]) else None
+                  for t, f in firsts.items()}, "ms"))
     rows.append(("first request (slowest run)", {t: max(f["ms"]) if f.get("ms") else None
                                                  for t, f in firsts.items()}, "ms"))
     for cls in CLASSES + ("overall", "peer set"):
