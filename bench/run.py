@@ -293,6 +293,12 @@ def saved_sizes(out):
     return found
 
 
+def _still_current(saved, args):
+    """A saved size needs no new measurement: same targets, enough runs, builds of the same code."""
+    return (saved.get("engines") == args.engines and len(saved["runs"]) >= args.runs
+            and all(b.get("code") == app_version() for b in saved["build"].values()))
+
+
 def write_results(out, sizes, args):
     """Combine the saved sizes into results.json and results.md; returns the Markdown."""
     results = {"written": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": {
@@ -341,8 +347,7 @@ def main(argv=None):
     sizes = saved_sizes(args.out)
     try:
         for n in [] if args.report else args.sizes:
-            if n in sizes and not args.rerun and sizes[n].get("engines") == args.engines \
-                    and len(sizes[n]["runs"]) >= args.runs:
+            if n in sizes and not args.rerun and _still_current(sizes[n], args):
                 log(f"N={n}: measured at {sizes[n]['when']}, kept (--rerun to measure again)")
                 continue
             t0 = time.perf_counter()
