@@ -18,6 +18,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -29,9 +30,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(PROJECT_ROOT))
-sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-from servers import ServerError, free_port, start_process, stop_process, wait_for_http  # noqa: E402
-
+from procs import free_port, wait_ready  # noqa: E402
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 QUERIES = ("区域组织", "安全理事会", "和平", "合作", "待命部队", "谅解备忘录", "安", "S/PV.5007", "5649",
@@ -111,13 +110,6 @@ class Client(threading.Thread):
         conn.close()
 
 
-def _wait(host, port, proc, log_path, timeout=90):
-    try:
-        wait_for_http(f"http://{host}:{port}/api/search?q=", proc, log_path, timeout=timeout)
-    except ServerError as exc:
-        raise SystemExit(str(exc)) from None
-
-
 def _record_ids(host, port, limit=300):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     ids, page = [], 1
@@ -190,7 +182,7 @@ def main(argv=None):
             if url.hostname not in LOOPBACK:
                 parser.error("--url must be a loopback address (127.0.0.1, localhost or ::1)")
             host, port = url.hostname, url.port or 80
-            _wait(host, port, None, None)
+            wait_ready(None, port, "(no log)", 90, host=host)
         else:
             tmp = tempfile.TemporaryDirectory(prefix="repertoire-load-")
             index_dir = args.index
@@ -211,13 +203,20 @@ def main(argv=None):
             if args.threads:
                 env["GUNICORN_THREADS"] = str(args.threads)
             log_path = Path(tmp.name) / "gunicorn.log"
-            proc = start_process([sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
-                                  "search:create_app()"], log_path, env=env)
-            _wait(host, port, proc, log_path)
+            log = open(log_path, "wb")
+            proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
+                                     "search:create_app()"], cwd=PROJECT_ROOT, env=env, stdout=log,
+                                    stderr=subprocess.STDOUT)
+            wait_ready(proc, port, log_path, 90)
         summary = run_load(host, port, args.clients, args.requests, args.seed, args.max_seconds)
     finally:
         if proc is not None:
-            stop_process(proc, timeout=30)
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         if tmp is not None:
             tmp.cleanup()
 

@@ -1,9 +1,9 @@
 """Profile our server side of /api/search with cProfile (no HTTP: Flask's test client in-process).
 
-    .venv/bin/python bench/profile_ours.py --index bench/out/n100/index [--class frequent] [--repeat 5]
+    .venv/bin/python bench/profile_ours.py --index bench/out/n100/whoosh [--class frequent] [--repeat 5]
 
-Warms up once (jieba, index open), then profiles `--repeat` passes over the queries of the chosen
-class of the benchmark mix, and prints the hottest functions by own time and by cumulative time.
+Warms up once (jieba, index open), then profiles `--repeat` passes over the first-time queries of
+run 0 of bench/run.py (`--class` keeps one class of them), and prints the hottest functions by own time and by cumulative time.
 Writes the raw profile to bench/out/profile-<class>.prof (open with `python -m pstats`).
 """
 import argparse
@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
 sys.path.insert(0, str(BENCH_DIR))
-from run import PER_PAGE, QUERY_MIX, unseen_queries  # noqa: E402
+from queries import CLASSES, PER_PAGE, first_time_queries  # noqa: E402
 
 
 def url(q, filters):
@@ -30,7 +30,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, type=Path)
     parser.add_argument("--class", dest="cls", default="all",
-                        help="frequent, rare, short, filtered, all, or unseen (fresh queries each asked once)")
+                        help=f"{', '.join(CLASSES)}, all, or unseen (run 1's queries, each asked once)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "out")
@@ -39,9 +39,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     unseen = args.cls == "unseen"
     if unseen:  # warm up on the mix, then profile queries asked for the first time
-        queries = [(q, f) for c, q, f in QUERY_MIX]
+        queries = [(s["q"], s["filters"]) for s in first_time_queries(0)]
     else:
-        queries = [(q, f) for c, q, f in QUERY_MIX if args.cls in ("all", c)]
+        queries = [(s["q"], s["filters"]) for s in first_time_queries(0) if args.cls in ("all", s["class"])]
     if not queries:
         parser.error(f"no queries of class {args.cls!r}")
     profiler = cProfile.Profile()
@@ -56,7 +56,7 @@ def main(argv=None):
         assert client.get(url(q, f)).status_code == 200
     repeat = 1 if args.cold else max(1, min(args.repeat, 100))
     if unseen:
-        queries, repeat = [(q, {}) for q in unseen_queries(max(1, min(args.repeat, 100)))], 1
+        queries, repeat = [(s["q"], s["filters"]) for s in first_time_queries(1)], 1
     if not args.cold:
         t0 = time.perf_counter()
         profiler.enable()

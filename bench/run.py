@@ -1,550 +1,369 @@
-"""Benchmark our stack (Whoosh + jieba + Flask) side by side with the peer (SQLite FTS5 trigram).
+"""Benchmark our app (Whoosh and tantivy engines) side by side with the peer (SQLite FTS5 trigram).
 
-    .venv/bin/python bench/run.py                       # N = 1, 100, 1000; 5 runs
-    .venv/bin/python bench/run.py --sizes 1,100 --runs 3
-    .venv/bin/python bench/run.py --only peer           # the harness against the peer alone
+    .venv/bin/python bench/run.py                                   # N = 1, 100, 1000; 3 runs
+    .venv/bin/python bench/run.py --sizes 1,10 --runs 2             # quick
+    .venv/bin/python bench/run.py --sizes 1000 --engines whoosh,peer
+    .venv/bin/python bench/run.py --report                          # the tables of what is saved
 
-For each N it makes a corpus of N copies of the seed chapter, builds our index and the peer
-database (timed, with the builder's peak memory), starts both servers on free loopback ports
-(timed to the first successful response), then sends the same fixed query mix to both over HTTP,
-interleaved, for several runs. It prints a Markdown table (ours, the peer, ours/peer) and
-writes bench/out/results.json.
+For each N it makes a corpus of N copies of the seed chapter and builds every target once (timed,
+with the builder's peak memory; our engines also an incremental build: one chapter added, then
+removed). Each run then starts a new server per target on a free loopback port, sends the
+run's first-time queries to all of them interleaved, then the same strings again (repeat), then
+every route of our app. Builds and finished sizes are saved under bench/out/n<N>/, so a rerun
+only does what is missing (--rebuild, --rerun to redo). Writes bench/out/results.json and
+results.md and prints the tables.
 """
 import argparse
-import http.client
+import hashlib
 import json
-import math
 import os
 import platform
 import random
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
-sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-from make_corpus import DEFAULT_OUT, SEED, make_corpus  # noqa: E402
-from servers import ServerError, free_port, start_process, stop_process, tail, wait_for_http  # noqa: E402
+sys.path.insert(0, str(BENCH_DIR.parent))
+import report  # noqa: E402
+from make_corpus import DEFAULT_OUT, SEED, copy_name, make_corpus  # noqa: E402
+from procs import (PYTHON, MemoryWatch, free_port, log, process_tree, proc_status_kb, start, stop,  # noqa: E402
+                   tail, tree_pss_mb, wait_ready)
+from queries import PER_PAGE, first_time_queries, route_paths  # noqa: E402
+from client import fetch, search  # noqa: E402
 
-PYTHON = sys.executable
-TARGETS = ("ours", "peer")
-
-# (class, q, filters): every request also returns facet counts and highlighted snippets.
-QUERY_MIX = (
-    ("frequent", "区域组织", {}),
-    ("frequent", "安全理事会", {}),
-    ("frequent", "合作", {}),
-    ("rare", "待命部队", {}),
-    ("rare", "谅解备忘录", {}),
-    ("short", "安", {}),
-    ("short", "和平", {}),
-    ("filtered", "合作", {"country": ["CHN"]}),
-    ("filtered", "安全", {"meeting": ["5007"]}),
-    ("filtered", "区域组织", {"year": ["2007"]}),
-    ("filtered", "", {"year": ["2007"]}),
-)
-CLASSES = ("frequent", "rare", "short", "filtered")
-UNSEEN_PER_RUN = 2  # extra queries per run that neither server has seen: caches cold on both sides
-FIRST_QUERY = QUERY_MIX[0]  # the readiness probe, so the first request compares with its own median
-PER_PAGE = 20
-
-
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------- processes and memory
-
-
-def _children_map():
-    children = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(b")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry.name))
-    return children
-
-
-def process_tree(pid):
-    """`pid` and all its descendants that are alive now."""
-    children, tree, todo = _children_map(), [], [pid]
-    while todo and len(tree) < 10_000:
-        p = todo.pop()
-        tree.append(p)
-        todo.extend(children.get(p, ()))
-    return tree
-
-
-def proc_status_kb(pid, field):
-    """A kB field of /proc/<pid>/status (VmRSS, VmHWM), or 0 when the process is gone."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def proc_pss_kb(pid):
-    """Proportional set size: shared pages split between their sharers (forked workers)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-class MemoryWatch:
-    """Polls a process tree: peaks of the summed RSS and PSS, and the largest single-process VmHWM.
-
-    Summed RSS counts the pages forked workers share with their parent once per process; summed
-    PSS counts them once in all, so it is the tree's real footprint.
-    """
-
-    def __init__(self, pid, interval=0.1):
-        self.pid, self.interval = pid, interval
-        self.peak_tree_kb = self.peak_process_kb = self.peak_pss_kb = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def sample(self):
-        tree = process_tree(self.pid)
-        self.peak_tree_kb = max(self.peak_tree_kb, sum(proc_status_kb(p, "VmRSS") for p in tree))
-        self.peak_pss_kb = max(self.peak_pss_kb, sum(proc_pss_kb(p) for p in tree))
-        self.peak_process_kb = max([self.peak_process_kb] + [proc_status_kb(p, "VmHWM") for p in tree])
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.interval)
+TARGETS = ("whoosh", "tantivy", "peer")
+OURS = ("whoosh", "tantivy")
+EXPORT_PATH = "/search.csv?q=%E5%AE%89%E5%85%A8"  # 安全
+OPEN_CODE = ("import sys, time; from search.engines import open_engine; t = time.perf_counter(); "
+             "e = open_engine(sys.argv[1]); print(time.perf_counter() - t)")
 
 
 # ---------------------------------------------------------------- build
 
 
-def timed_build(cmd, log_path, timeout):
-    """Run a build command; returns seconds, peak memory and the process's output."""
-    proc = start_process(cmd, log_path)
+def timed(cmd, log_path, timeout, env=None):
+    """Run a command to its end; returns seconds and the peak memory of its process tree."""
+    proc = start(cmd, log_path, env)
     t0 = time.perf_counter()
     try:
         with MemoryWatch(proc.pid) as watch:
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                raise RuntimeError(f"build timed out after {timeout:.0f} s: {' '.join(cmd[:6])} ...")
+                raise RuntimeError(f"timed out after {timeout:.0f} s") from None
     finally:
-        stop_process(proc, timeout=5)
+        stop(proc)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise RuntimeError(f"build failed ({proc.returncode}): {' '.join(cmd[:6])} ...\n{tail(log_path)}")
+        last = tail(log_path, 8)
+        raise RuntimeError(f"exit status {proc.returncode}: {last.splitlines()[-1] if last else '(no output)'}\n{last}")
     return {"seconds": seconds, "peak_rss_mb": watch.peak_tree_kb / 1024, "peak_pss_mb": watch.peak_pss_kb / 1024,
-            "peak_process_hwm_mb": watch.peak_process_kb / 1024, "output": tail(log_path, 5)}
+            "peak_process_hwm_mb": watch.peak_process_kb / 1024}
 
 
 def dir_size_mb(path):
-    path = Path(path)
+    """Bytes on disk of a file or a folder (an index symlink is followed to its version folder), in MB."""
+    path = Path(path).resolve()
     if path.is_file():
         return path.stat().st_size / 2**20
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
-def count_units(db_path):
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+def _ours_units(index):
+    from search.store import STATS, read_json, version_of
+
+    return read_json(version_of(index) / STATS, "statistics")["units"]
+
+
+def _peer_units(db):
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         return conn.execute("SELECT count(*) FROM units").fetchone()[0]
 
 
-def build_all(n, files, work, targets, timeout, reuse=False):
-    """Build the peer database and our index for one N; returns {target: stats}."""
-    stats = {}
-    if reuse and (work / "peer.sqlite").exists() and ("ours" not in targets or (work / "index").exists()):
-        units = count_units(work / "peer.sqlite")
-        earlier = _earlier_build(n, work.parent)
-        log(f"N={n}: reusing the built index and peer database (--reuse); build figures "
-            + (f"from {earlier[0]}" if earlier else "not available"))
-        if earlier:
-            return {t: {**earlier[1][t], "from": earlier[0]} for t in targets if t in earlier[1]}
-        return {t: {"units": units, "reused": True} for t in targets}
-    if "peer" in targets:
-        db = work / "peer.sqlite"
-        log(f"N={n}: building the peer database ({len(files)} files)")
-        stats["peer"] = timed_build([PYTHON, "bench/peer.py", "build", "--db", str(db), *map(str, files)],
-                                    work / "peer-build.log", timeout)
-        stats["peer"].update(units=count_units(db), disk_mb=dir_size_mb(db), path=str(db))
-    if "ours" in targets:
-        index = work / "index"
-        log(f"N={n}: building our index ({len(files)} files)")
-        stats["ours"] = timed_build([PYTHON, "-m", "search", "build", "--index", str(index), *map(str, files)],
-                                    work / "ours-build.log", timeout)
-        stats["ours"].update(disk_mb=dir_size_mb(index), path=str(index))
-    units = stats.get("peer", {}).get("units") or _units_from_output(stats.get("ours", {}).get("output", ""))
-    for target, s in stats.items():
-        s["units"] = units
-        s["units_per_s"] = units / s["seconds"] if units else None
-        log(f"N={n}: {target} built {units} units in {s['seconds']:.1f} s, "
-            f"peak RSS {s['peak_rss_mb']:.0f} MB, {s['disk_mb']:.0f} MB on disk")
+def extra_chapter(n, out):
+    """A chapter file that is not one of the N copies: what the incremental build adds and removes."""
+    folder = out / f"corpus-{n}-extra"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / copy_name(n, max(3, len(str(n - 1))))  # copy number N: a key no copy 0..N-1 has
+    path.write_bytes(SEED.read_bytes())
+    return path
+
+
+def build_ours(engine, n, files, work, args):
+    """Full build, then the incremental pair (add one chapter, remove it again), and the index open time."""
+    index = work / engine
+    build = [PYTHON, "-m", "search", "build", "--index", str(index), "--engine", engine, "--quiet"]
+    timeout = args.build_timeout or (300 + 5 * n)
+    stats = timed(build + ["--full", *map(str, files)], work / f"{engine}-build.log", timeout)
+    stats.update(units=_ours_units(index), disk_mb=dir_size_mb(index), path=str(index))
+    extra = extra_chapter(n, args.out)
+    add = timed(build + [*map(str, files), str(extra)], work / f"{engine}-add.log", timeout)
+    remove = timed(build + list(map(str, files)), work / f"{engine}-remove.log", timeout)
+    stats["incremental"] = {"add_s": add["seconds"], "remove_s": remove["seconds"],
+                            "add_peak_pss_mb": add["peak_pss_mb"], "remove_peak_pss_mb": remove["peak_pss_mb"]}
+    if _ours_units(index) != stats["units"]:
+        raise RuntimeError(f"after adding and removing {extra.name} the index holds {_ours_units(index)} units, "
+                           f"not {stats['units']}")
+    stats["open_s"] = time_open(index)
     return stats
 
 
-def _earlier_build(n, out):
-    """(file, build figures) of the newest results file in `out` that built size `n`, or None."""
-    for path in sorted(out.glob("results*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
-        try:
-            sizes = json.loads(path.read_text()).get("sizes", [])
-        except (OSError, ValueError):
-            continue
-        for r in sizes:
-            build = r.get("build") or {}
-            if r.get("n") == n and build and all("seconds" in b and "from" not in b for b in build.values()):
-                return path.name, build
-    return None
+def time_open(index):
+    """Seconds to open the index in a new process (imports excluded): the engine issue's "index opens"."""
+    out = subprocess.run([PYTHON, "-c", OPEN_CODE, str(index)], cwd=BENCH_DIR.parent, capture_output=True,
+                         text=True, timeout=600)
+    if out.returncode != 0:
+        raise RuntimeError(f"cannot open {index}: {out.stderr.strip()[-300:]}")
+    return float(out.stdout.strip().splitlines()[-1])
 
 
-def _units_from_output(text):
-    for word in text.split("indexed ")[1:]:
-        head = word.split()[0]
-        if head.isdigit():
-            return int(head)
-    return None
+def build_peer(n, files, work, args):
+    """The peer database, built from scratch."""
+    db = work / "peer.sqlite"
+    stats = timed([PYTHON, "bench/peer.py", "build", "--db", str(db), *map(str, files)], work / "peer-build.log",
+                  args.build_timeout or (300 + 5 * n))
+    stats.update(units=_peer_units(db), disk_mb=dir_size_mb(db), path=str(db))
+    return stats
 
 
-# ---------------------------------------------------------------- HTTP
+def app_version():
+    """A digest of the app's and the peer's code: a saved build is reused only by the same code."""
+    h = hashlib.sha1()
+    for path in sorted([*(BENCH_DIR.parent / "search").rglob("*"), BENCH_DIR / "peer.py"]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:12]
 
 
-def _search_target(q, filters):
-    params = [("q", q), ("per_page", PER_PAGE)] + [(k, v) for k, vs in filters.items() for v in vs]
-    return "/api/search?" + urlencode(params)
-
-
-def get(port, q, filters, timeout):
-    """GET /api/search on 127.0.0.1:`port`; returns (seconds, status, payload)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def ensure_build(target, n, files, work, args):
+    """The build figures of `target` at size `n`: saved ones, or a new build. {"error"} when it fails."""
+    saved = work / f"build-{target}.json"
+    built = Path(work / ("peer.sqlite" if target == "peer" else target))
+    if saved.exists() and built.exists() and not args.rebuild:
+        stats = json.loads(saved.read_text())
+        if stats.get("files") == len(files) and stats.get("code") == app_version():
+            log(f"N={n}: {target}: reusing the build of {stats['when']} (--rebuild to redo)")
+            return stats
+    log(f"N={n}: {target}: building ({len(files)} files)")
     try:
-        t0 = time.perf_counter()
-        conn.request("GET", _search_target(q, filters))
-        response = conn.getresponse()
-        body = response.read()
-        seconds = time.perf_counter() - t0
-    finally:
-        conn.close()
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        payload = {"error": body[:200].decode(errors="replace")}
-    return seconds, response.status, payload
+        stats = (build_peer if target == "peer" else lambda *a: build_ours(target, *a))(n, files, work, args)
+    except RuntimeError as exc:
+        log(f"N={n}: {target}: SKIPPED, the build failed: {str(exc).splitlines()[0]} (log in {work})")
+        return {"error": str(exc)}
+    stats.update(files=len(files), when=time.strftime("%Y-%m-%d %H:%M:%S"), code=app_version(),
+                 units_per_s=stats["units"] / stats["seconds"])
+    saved.write_text(json.dumps(stats, indent=1))
+    inc = stats.get("incremental")
+    log(f"N={n}: {target}: {stats['units']} units in {stats['seconds']:.1f} s ({stats['units_per_s']:,.0f}/s), "
+        f"peak PSS {stats['peak_pss_mb']:.0f} MB, {stats['disk_mb']:.0f} MB on disk"
+        + (f"; +1 chapter {inc['add_s']:.1f} s, -1 chapter {inc['remove_s']:.1f} s; opens in {stats['open_s']:.2f} s"
+           if inc else ""))
+    return stats
 
 
-def check(payload, status, q):
-    """Problems with a response: not 200, no facet counts, hits of a text query without a <mark>ed snippet."""
-    problems = []
-    if status != 200:
-        problems.append(f"status {status}: {payload.get('error')}")
-        return problems
-    hits = payload.get("hits") or []
-    facets = payload.get("facets")
-    if hits and not (isinstance(facets, dict) and any(facets.get(name) for name in ("kind", "year", "country"))):
-        problems.append("no facet counts")
-    if q and hits and not all("<mark>" in (h.get("snippet") or "") for h in hits[:3]):
-        problems.append("snippet without <mark>")
-    return problems
+# ---------------------------------------------------------------- servers
 
 
 def start_server(target, work, timeout):
-    """Start a server; wait for its first successful response. Returns (proc, port, start stats)."""
+    """A new server for `target`; returns (proc, port, {"ready_s", "pss_after_ready_mb"})."""
     port = free_port()
-    if target == "ours":
-        cmd = [PYTHON, "-m", "search", "serve", "--index", str(work / "index"), "--port", str(port)]
-    else:
+    if target == "peer":
         cmd = [PYTHON, "bench/peer.py", "serve", "--db", str(work / "peer.sqlite"), "--port", str(port)]
+    else:
+        cmd = [PYTHON, "-m", "search", "serve", "--index", str(work / target), "--port", str(port), "--engine", target]
     log_path = work / f"{target}-serve.log"
-    proc = start_process(cmd, log_path)
-    t0 = time.perf_counter()
-    # The readiness probe is the mix's first query, so the first request compares with its own median.
-    url = f"http://127.0.0.1:{port}{_search_target(FIRST_QUERY[1], FIRST_QUERY[2])}"
+    proc = start(cmd, log_path, env={"REPERTOIRE_ENGINE": target} if target != "peer" else None)
     try:
-        first = wait_for_http(url, proc, log_path, timeout=timeout, interval=0.02)
-    except ServerError as exc:
-        stop_process(proc, timeout=5)
-        raise RuntimeError(f"{target} server not ready: {exc}") from None
-    return proc, port, {"ready_s": time.perf_counter() - t0, "first_request_ms": first.seconds * 1000,
-                        "first_total": json.loads(first.body).get("total")}
+        ready = wait_ready(proc, port, log_path, timeout)
+    except BaseException:  # not ready, or Ctrl-C while waiting: the process is not left behind
+        stop(proc)
+        raise
+    return proc, port, {"ready_s": ready, "pss_after_ready_mb": tree_pss_mb(proc.pid)}
 
 
-def unseen_queries(count, seed=11):
-    """`count` distinct 3-4 character Han strings that occur at least 5 times in the seed chapter
-    and are not in the mix: each is asked once, so neither side can answer it from a cache."""
-    import re
-    from collections import Counter
-
-    text = "".join(line.strip() for line in SEED.read_text(encoding="utf-8").splitlines())
-    grams = Counter(run[i:i + k] for run in re.findall(r"[\u4e00-\u9fff]{3,}", text)
-                    for k in (3, 4) for i in range(len(run) - k + 1))
-    asked = {q for _, q, _ in QUERY_MIX}
-    pool = sorted(g for g, c in grams.items() if c >= 5 and not any(g in a or a in g for a in asked if a))
-    return random.Random(seed).sample(pool, min(count, len(pool)))
+def start_servers(targets, work, args, rng, servers):
+    """Start a server per target into `servers`, in random order; one that fails is left out with a log line."""
+    for target in rng.sample(list(targets), len(targets)):
+        try:
+            servers[target] = start_server(target, work, args.ready_timeout)
+        except RuntimeError as exc:
+            log(f"  {target}: SKIPPED this run, the server did not start: {str(exc).splitlines()[0]}")
 
 
-def run_mix(ports, runs, timeout, seed=7):
-    """Send every query of the mix to every target, interleaved, `runs` times; returns samples."""
-    samples = {t: {i: [] for i in range(len(QUERY_MIX))} for t in ports}
-    totals = {t: {} for t in ports}
-    facet_counts = {t: {} for t in ports}
-    problems = []
-    rng = random.Random(seed)
-    unseen = unseen_queries(runs * UNSEEN_PER_RUN)
-    samples_unseen = {t: [] for t in ports}
-    for run in range(runs):
-        order = list(range(len(QUERY_MIX))) + [-1 - k for k in range(UNSEEN_PER_RUN)]
-        rng.shuffle(order)
-        t_run = time.perf_counter()
-        for i in order:
-            if i < 0:  # an unseen query: timed apart, not part of the fixed mix
-                q = unseen[(run * UNSEEN_PER_RUN + (-1 - i)) % len(unseen)]
-                for target in rng.sample(list(ports), len(ports)):
-                    seconds, status, payload = get(ports[target], q, {}, timeout)
-                    samples_unseen[target].append(seconds * 1000)
-                    problems += [f"{target} {q!r} (unseen): {p}" for p in check(payload, status, q)]
+# ---------------------------------------------------------------- one run
+
+
+def ask_all(servers, queries, timeout, rng):
+    """Every query to every server that can ask it, interleaved; returns {target: [sample or None]}."""
+    out = {t: [] for t in servers}
+    for spec in queries:
+        for target in rng.sample(list(servers), len(servers)):
+            if target == "peer" and spec["peer"] is None:
+                out[target].append(None)
                 continue
-            _, q, filters = QUERY_MIX[i]
-            targets = list(ports)
-            rng.shuffle(targets)  # neither side always goes first
-            for target in targets:
-                seconds, status, payload = get(ports[target], q, filters, timeout)
-                samples[target][i].append(seconds * 1000)
-                totals[target][i] = payload.get("total")
-                if run == 0:
-                    facet_counts[target][i] = {name: {v["value"]: v["count"] for v in values if v.get("count")}
-                                               for name, values in (payload.get("facets") or {}).items()}
-                problems += [f"{target} {q!r} {filters}: {p}" for p in check(payload, status, q) if run == 0]
-        log(f"  run {run + 1}/{runs} in {time.perf_counter() - t_run:.1f} s")
-    if set(ports) == set(TARGETS):  # the same units must give the same facet counts
-        for i, ours in facet_counts["ours"].items():
-            peer = facet_counts["peer"].get(i, {})
-            for name in sorted(set(ours) | set(peer)):
-                if ours.get(name, {}) != peer.get(name, {}):
-                    problems.append(f"facet {name} differs for {_label(*QUERY_MIX[i][1:])!r}: "
-                                    f"ours {sorted(ours.get(name, {}).items())[:4]}…, "
-                                    f"peer {sorted(peer.get(name, {}).items())[:4]}…")
-    return samples, samples_unseen, totals, problems
-
-
-# ---------------------------------------------------------------- statistics and report
-
-
-def p90(values):
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-
-
-def summarise(samples, unseen=()):
-    """Median and p90 (ms) per query, per class and overall, over all samples of each."""
-    out = {"queries": {}, "classes": {}}
-    for i, values in samples.items():
-        cls, q, filters = QUERY_MIX[i]
-        out["queries"][_label(q, filters)] = {"class": cls, "median_ms": statistics.median(values),
-                                              "p90_ms": p90(values), "samples": values}
-    for cls in CLASSES + ("overall",):
-        pooled = [v for i, vs in samples.items() if cls in ("overall", QUERY_MIX[i][0]) for v in vs]
-        out["classes"][cls] = {"median_ms": statistics.median(pooled), "p90_ms": p90(pooled), "n": len(pooled)}
-    # The first run meets cold caches (parsed queries, term postings, facet arrays): shown apart.
-    first = [vs[0] for vs in samples.values()]
-    out["classes"]["first run"] = {"median_ms": statistics.median(first), "p90_ms": p90(first), "n": len(first)}
-    if unseen:
-        out["classes"]["unseen"] = {"median_ms": statistics.median(unseen), "p90_ms": p90(unseen), "n": len(unseen)}
+            q = spec["peer_q"] if target == "peer" else spec["q"]
+            out[target].append(search(servers[target][1], q, spec["filters"], PER_PAGE, timeout))
     return out
 
 
-def _label(q, filters):
-    parts = [q or "(empty)"] + [f"{k}={','.join(v)}" for k, v in filters.items()]
-    return " + ".join(parts)
+def ask_routes(servers, paths, timeout, rng, export_runs):
+    """Every route of our app on our servers (the peer has /api/search only); {target: {route: [samples]}}."""
+    ours = [t for t in servers if t in OURS]
+    out = {t: {route: [] for route in [*paths, "export"]} for t in ours}
+    missing = set()
+    for route, route_paths_ in paths.items():
+        for path in route_paths_:
+            for target in rng.sample(ours, len(ours)):
+                if (target, route) in missing:
+                    continue
+                sample = fetch(servers[target][1], path, timeout)
+                sample.pop("body", None)
+                if route == "suggest" and sample["status"] == 404 and not out[target][route]:
+                    log(f"  {target}: /api/suggest answers 404: suggest skipped")
+                    missing.add((target, route))
+                    continue
+                out[target][route].append(sample)
+    for _ in range(export_runs):
+        for target in rng.sample(ours, len(ours)):
+            sample = fetch(servers[target][1], EXPORT_PATH, timeout)
+            sample.pop("body", None)
+            out[target]["export"].append(sample)
+    return out
 
 
-def bench_size(n, args, targets):
-    """Everything for one N; returns the results dict for it."""
+def one_run(n, run, targets, work, args):
+    """New servers, first-time queries, repeat queries, routes; returns the run's samples."""
+    rng = random.Random(f"order/{args.seed}/{n}/{run}")
+    queries = first_time_queries(run, args.seed)
+    servers = {}
+    try:  # the finally stops every server started, even when Ctrl-C comes while others start
+        start_servers(targets, work, args, rng, servers)
+        t0 = time.perf_counter()
+        first = ask_all(servers, queries, args.request_timeout, rng)
+        repeat = ask_all(servers, queries, args.request_timeout, rng)
+        routes = ask_routes(servers, route_paths(run, n, args.seed), args.request_timeout, rng, args.export_runs)
+        server = {t: {**s[2], "peak_rss_mb": sum(proc_status_kb(p, "VmHWM") for p in process_tree(s[0].pid)) / 1024,
+                      "pss_end_mb": tree_pss_mb(s[0].pid)} for t, s in servers.items()}
+        log(f"  run {run + 1}/{args.runs}: {len(queries)} queries x 2 and the routes in {time.perf_counter() - t0:.0f} s; "
+            + ", ".join(f"{t} ready in {s['ready_s']:.2f} s" for t, s in server.items()))
+    finally:
+        for proc, _, _ in servers.values():
+            stop(proc)
+    return {"run": run, "queries": queries, "first": first, "repeat": repeat, "routes": routes, "server": server,
+            "loadavg": os.getloadavg()}
+
+
+def bench_size(n, args):
+    """Everything for one N; returns the results dict for it (also saved to n<N>/result.json)."""
     work = args.out / f"n{n}"
     work.mkdir(parents=True, exist_ok=True)
     files = make_corpus(n, args.out)
-    timeout = args.build_timeout or (300 + 5 * n)
-    result = {"n": n, "files": len(files), "loadavg_before": os.getloadavg(),
-              "build": build_all(n, files, work, targets, timeout, args.reuse)}
-    result["units"] = next(iter(result["build"].values()))["units"]
-    procs = {}
-    try:
-        ports, result["server"] = {}, {}
-        for target in targets:
-            log(f"N={n}: starting the {target} server")
-            procs[target], ports[target], result["server"][target] = start_server(
-                target, work, args.ready_timeout)
-            log(f"N={n}: {target} ready in {result['server'][target]['ready_s']:.2f} s, "
-                f"first request {result['server'][target]['first_request_ms']:.0f} ms")
-        log(f"N={n}: query mix x {args.runs} runs")
-        result["loadavg_before_queries"] = os.getloadavg()
-        samples, samples_unseen, totals, problems = run_mix(ports, args.runs, args.request_timeout)
-        result["latency"] = {t: summarise(samples[t], samples_unseen[t]) for t in targets}
-        result["totals"] = {t: {_label(*QUERY_MIX[i][1:]): v for i, v in totals[t].items()} for t in targets}
-        result["problems"] = problems + _total_mismatches(totals)
-        for target in targets:
-            tree = process_tree(procs[target].pid)
-            result["server"][target]["peak_rss_mb"] = sum(proc_status_kb(p, "VmHWM") for p in tree) / 1024
-        for p in result["problems"]:
-            log(f"N={n}: note: {p}")
-    finally:
-        for proc in procs.values():
-            stop_process(proc, timeout=5)
+    builds = {t: ensure_build(t, n, files, work, args) for t in args.engines}
+    live = [t for t in args.engines if "error" not in builds[t]]
+    result = {"n": n, "files": len(files), "when": time.strftime("%Y-%m-%d %H:%M:%S"), "engines": live,
+              "skipped": {t: b["error"].splitlines()[0] for t, b in builds.items() if "error" in b},
+              "build": builds, "loadavg_before": os.getloadavg(), "runs": []}
+    for run in range(args.runs):
+        log(f"N={n}: run {run + 1}/{args.runs}: new servers for {', '.join(live)}")
+        result["runs"].append(one_run(n, run, live, work, args))
+    result["summary"] = report.summarise_size(result)
+    for problem in result["summary"]["mismatches"]:
+        log(f"N={n}: MISMATCH: {problem['what']}")
+    (work / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return result
 
 
-def _total_mismatches(totals):
-    if set(totals) != set(TARGETS):
-        return []
-    return [f"totals differ for {_label(*QUERY_MIX[i][1:])!r}: ours {totals['ours'][i]}, peer {totals['peer'][i]}"
-            for i in totals["ours"] if totals["ours"][i] != totals["peer"][i]]
+# ---------------------------------------------------------------- main
 
 
-def _fmt(value, unit):
-    if value is None:
-        return "–"
-    if unit == "ms":
-        return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
-    if unit == "s":
-        return f"{value:.2f} s" if value < 10 else f"{value:.0f} s"
-    if unit == "MB":
-        return f"{value:.0f} MB"
-    if unit == "/s":
-        return f"{value:,.0f}/s"
-    return f"{value:,}"
+def saved_sizes(out):
+    """Every size's saved result, by N."""
+    found = {}
+    for path in out.glob("n*/result.json"):
+        try:
+            r = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        found[r["n"]] = r
+    return found
 
 
-def _row(name, ours, peer, unit):
-    ratio = f"**{ours / peer:.2f}x**" if ours is not None and peer else "–"
-    return f"| {name} | {_fmt(ours, unit)} | {_fmt(peer, unit)} | {ratio} |"
+def _still_current(saved, args):
+    """A saved size needs no new measurement: same targets, enough runs, builds of the same code."""
+    return (saved.get("engines") == args.engines and len(saved["runs"]) >= args.runs
+            and all(b.get("code") == app_version() for b in saved["build"].values()))
 
 
-def markdown(results):
-    """The Markdown tables of all sizes: ours, the peer, ours/peer."""
-    lines = []
-    for r in results["sizes"]:
-        get_ = lambda target, *keys: _dig(r, keys[0], target, *keys[1:])  # noqa: E731
-        lines += [f"### N = {r['n']} ({r['files']} chapter files, {r['units']:,} units)", "",
-                  "| measure | ours | peer | ours / peer |", "|---|---:|---:|---:|"]
-        lines.append(_row("build time", get_("ours", "build", "seconds"), get_("peer", "build", "seconds"), "s"))
-        lines.append(_row("build rate (units/s)", get_("ours", "build", "units_per_s"),
-                          get_("peer", "build", "units_per_s"), "/s"))
-        lines.append(_row("builder peak RSS (all processes)", get_("ours", "build", "peak_rss_mb"),
-                          get_("peer", "build", "peak_rss_mb"), "MB"))
-        lines.append(_row("builder peak PSS (all processes)", get_("ours", "build", "peak_pss_mb"),
-                          get_("peer", "build", "peak_pss_mb"), "MB"))
-        lines.append(_row("builder peak RSS (largest process)", get_("ours", "build", "peak_process_hwm_mb"),
-                          get_("peer", "build", "peak_process_hwm_mb"), "MB"))
-        lines.append(_row("index on disk", get_("ours", "build", "disk_mb"), get_("peer", "build", "disk_mb"), "MB"))
-        lines.append(_row("server ready", get_("ours", "server", "ready_s"), get_("peer", "server", "ready_s"), "s"))
-        lines.append(_row("first request", get_("ours", "server", "first_request_ms"),
-                          get_("peer", "server", "first_request_ms"), "ms"))
-        lines.append(_row("server peak RSS", get_("ours", "server", "peak_rss_mb"),
-                          get_("peer", "server", "peak_rss_mb"), "MB"))
-        for cls in CLASSES + ("overall", "first run", "unseen"):
-            for stat in ("median_ms", "p90_ms"):
-                name = f"{cls} {'median' if stat == 'median_ms' else 'p90'}"
-                if cls == "overall":
-                    name = f"**{name}**"
-                lines.append(_row(name, get_("ours", "latency", "classes", cls, stat),
-                                  get_("peer", "latency", "classes", cls, stat), "ms"))
-        lines += ["", "<details><summary>per query (median ms: ours / peer)</summary>", "",
-                  "| query | class | ours | peer | ratio | hits (ours / peer) |", "|---|---|---:|---:|---:|---|"]
-        for i, (cls, q, filters) in enumerate(QUERY_MIX):
-            label = _label(q, filters)
-            o = get_("ours", "latency", "queries", label, "median_ms")
-            p = get_("peer", "latency", "queries", label, "median_ms")
-            ratio = f"{o / p:.2f}x" if o is not None and p else "–"
-            hits = f"{_dig(r, 'totals', 'ours', label)} / {_dig(r, 'totals', 'peer', label)}"
-            lines.append(f"| {label} | {cls} | {_fmt(o, 'ms')} | {_fmt(p, 'ms')} | {ratio} | {hits} |")
-        lines += ["", "</details>", ""]
-    return "\n".join(lines)
+def write_results(out, sizes, args):
+    """Combine the saved sizes into results.json and results.md; returns the Markdown."""
+    results = {"written": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": {
+        "cpus": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform()}, "sizes": [sizes[n] for n in sorted(sizes)]}
+    results["targets"] = report.targets(results["sizes"])
+    markdown = report.markdown(results)
+    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    (out / "results.md").write_text(markdown + "\n")
+    return markdown
 
 
-def _dig(d, *keys):
-    for k in keys:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
+def parse_args(argv):
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,100,1000", help="copies of the seed chapter (default: 1,100,1000)")
+    parser.add_argument("--runs", type=int, default=3, help="server lifetimes per size (default: 3)")
+    parser.add_argument("--engines", default=",".join(TARGETS), help=f"targets (default: {','.join(TARGETS)})")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the query strings (default: 0)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"work folder (default: {DEFAULT_OUT})")
+    parser.add_argument("--rebuild", action="store_true", help="build again even when a saved build matches")
+    parser.add_argument("--rerun", action="store_true", help="measure a size again even when it was saved")
+    parser.add_argument("--report", action="store_true", help="only write and print the tables of the saved sizes")
+    parser.add_argument("--export-runs", type=int, default=2, help="CSV exports per server (default: 2)")
+    parser.add_argument("--build-timeout", type=float, help="seconds per build (default: 300 + 5 N)")
+    parser.add_argument("--ready-timeout", type=float, default=300, help="seconds for a server to answer")
+    parser.add_argument("--request-timeout", type=float, default=300, help="seconds per request")
+    args = parser.parse_args(argv)
+    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.engines = [t.strip() for t in args.engines.split(",") if t.strip()]
+    if set(args.engines) - set(TARGETS) or not args.engines:
+        parser.error(f"--engines: choose from {', '.join(TARGETS)}")
+    if not 1 <= args.runs <= 100:
+        parser.error("--runs: expected 1..100")
+    return args
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1,100,1000", help="copies of the seed chapter (default: 1,100,1000)")
-    parser.add_argument("--runs", type=int, default=5, help="runs of the query mix per size (default: 5)")
-    parser.add_argument("--only", choices=TARGETS, help="benchmark one side only (e.g. the peer while ours is missing)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"work folder (default: {DEFAULT_OUT})")
-    parser.add_argument("--build-timeout", type=float, help="seconds per build (default: 300 + 5 N)")
-    parser.add_argument("--ready-timeout", type=float, default=120, help="seconds for a server to answer")
-    parser.add_argument("--request-timeout", type=float, default=120, help="seconds per request")
-    parser.add_argument("--reuse", action="store_true", help="reuse the index and database of an earlier run")
-    parser.add_argument("--results", type=Path, help="results file (default: <out>/results.json)")
-    parser.add_argument("--report", nargs="+", type=Path, metavar="JSON",
-                        help="only print the tables of earlier results files (sizes in the order given)")
-    args = parser.parse_args(argv)
-    if args.report:
-        merged = {"sizes": [r for path in args.report for r in json.loads(path.read_text())["sizes"]]}
-        print(markdown(merged))
-        return 0
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if not 1 <= args.runs <= 1000:
-        parser.error("--runs: expected 1..1000")
-    targets = (args.only,) if args.only else TARGETS
+    args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    def on_term(signum, frame):  # a SIGTERM runs the finally blocks too
+    def on_term(signum, frame):  # a SIGTERM runs the finally blocks too: servers are stopped
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
-    results = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "runs": args.runs, "per_page": PER_PAGE,
-               "targets": list(targets), "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                                     "sqlite": sqlite3.sqlite_version, "platform": platform.platform()},
-               "query_mix": [{"class": c, "q": q, "filters": f} for c, q, f in QUERY_MIX], "sizes": []}
-    out_json = args.results or args.out / "results.json"
+    sizes = saved_sizes(args.out)
     try:
-        for n in sizes:
+        for n in [] if args.report else args.sizes:
+            if n in sizes and not args.rerun and _still_current(sizes[n], args):
+                log(f"N={n}: measured at {sizes[n]['when']}, kept (--rerun to measure again)")
+                continue
             t0 = time.perf_counter()
-            results["sizes"].append(bench_size(n, args, targets))
-            results["sizes"][-1]["wall_s"] = time.perf_counter() - t0
-            out_json.write_text(json.dumps(results, ensure_ascii=False, indent=1))  # keep what is done so far
+            sizes[n] = bench_size(n, args)
             log(f"N={n}: done in {time.perf_counter() - t0:.0f} s")
     except KeyboardInterrupt:
-        log("interrupted: servers stopped; partial results kept")
-    except RuntimeError as exc:
-        log(f"error: {exc}")
-        results["error"] = str(exc)
-    out_json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
-    if results["sizes"]:
-        print(markdown(results))
-    log(f"wrote {out_json}")
-    return 1 if "error" in results else 0
+        log("interrupted: servers stopped; the sizes already done are kept")
+    if not sizes:
+        log("nothing measured yet")
+        return 1
+    print(write_results(args.out, sizes, args))
+    log(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    engines_differ = sum(1 for r in sizes.values() for m in r["summary"]["mismatches"] if m["kind"] == "engines")
+    if engines_differ:
+        log(f"MISMATCH: whoosh and tantivy disagree on {engines_differ} answers (listed in results.md)")
+    return 1 if engines_differ else 0
 
 
 if __name__ == "__main__":

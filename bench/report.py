@@ -1,0 +1,381 @@
+"""The benchmark's figures from its samples: medians and p90, agreement checks, targets, Markdown tables."""
+import math
+import statistics
+
+from queries import CLASSES
+
+OURS = ("whoosh", "tantivy")
+TARGETS = ("whoosh", "tantivy", "peer")
+ROUTES = ("home", "record", "meeting", "meeting_page2", "document", "suggest", "export")
+# Routes whose cost at the largest size may be at most 3x their cost at 1x (issue 10, issue 13).
+FLAT_ROUTES = ("home", "record", "meeting", "meeting_page2", "document", "suggest")
+TARGET_N = 1000
+
+
+def p90(values):
+    """The 90th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def stats(values):
+    """{"median", "p90", "n"} of a list of milliseconds (None when empty)."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "p90": p90(values), "n": len(values)}
+
+
+def label(spec):
+    """A query as the tables show it: q and its filters."""
+    parts = [spec["q"] or "(no text)"] + [f"{k}={','.join(v)}" for k, v in spec["filters"].items()]
+    return " + ".join(parts)
+
+
+# ---------------------------------------------------------------- one size
+
+
+def _search_stats(runs, target, passname):
+    """Per class, overall and over the queries the peer was sent too (the peer's set)."""
+    by_class, overall, peer_set = {c: [] for c in CLASSES}, [], []
+    for run in runs:
+        for spec, sample in zip(run["queries"], run[passname].get(target, [])):
+            if sample is None or sample.get("status") != 200:
+                continue
+            by_class[spec["class"]].append(sample["ms"])
+            overall.append(sample["ms"])
+            if spec["peer"] is not None:
+                peer_set.append(sample["ms"])
+    out = {c: stats(v) for c, v in by_class.items()}
+    out["overall"], out["peer set"] = stats(overall), stats(peer_set)
+    return out
+
+
+def _first_requests(runs, target):
+    """The first request of each server lifetime against the median of the rest of its class."""
+    firsts, medians = [], []
+    for run in runs:
+        samples = run["first"].get(target)
+        if not samples or samples[0] is None:
+            continue
+        cls = run["queries"][0]["class"]
+        rest = [s["ms"] for spec, s in zip(run["queries"][1:], samples[1:])
+                if s is not None and spec["class"] == cls and s.get("status") == 200]
+        firsts.append(samples[0]["ms"])
+        medians.append(statistics.median(rest) if rest else None)
+    slow = sum(1 for f, m in zip(firsts, medians) if m is not None and f > m)
+    return {"ms": firsts, "class_median_ms": medians, "slow_runs": slow, "runs": len(firsts)}
+
+
+def _differs(a, b):
+    """What differs between two search samples: total, then facets (None when they agree)."""
+    if a["total"] != b["total"]:
+        return f"total {a['total']} vs {b['total']}"
+    for name in sorted(set(a["facets"]) | set(b["facets"])):
+        fa, fb = a["facets"].get(name, {}), b["facets"].get(name, {})
+        if fa != fb:
+            diff = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))[:3]
+            return f"facet {name}: " + ", ".join(f"{k} {fa.get(k)} vs {fb.get(k)}" for k in diff)
+    return None
+
+
+def _agreement(result):
+    """Mismatches (engine vs engine on every query, ours vs peer where comparable) and semantic differences."""
+    mismatches, errors = [], []
+    compared = {"engines": 0, "peer": 0, "peer_classes": set()}
+    semantic = {"queries": 0, "ours_more": 0}
+    for run in result["runs"]:
+        for passname in ("first", "repeat"):
+            samples = run[passname]
+            for i, spec in enumerate(run["queries"]):
+                got = {t: samples[t][i] for t in samples if samples[t][i] is not None}
+                where = f"N={result['n']} run {run['run'] + 1} {passname} {label(spec)!r} [{spec['class']}]"
+                for t, s in got.items():
+                    if s.get("status") != 200:
+                        errors.append(f"{where}: {t} status {s.get('status')}: {s.get('error')}")
+                ok = {t: s for t, s in got.items() if s.get("status") == 200}
+                if "whoosh" in ok and "tantivy" in ok:
+                    compared["engines"] += 1
+                    diff = _differs(ok["whoosh"], ok["tantivy"])
+                    if diff:
+                        mismatches.append({"kind": "engines", "what": f"{where}: whoosh vs tantivy: {diff}"})
+                if "peer" not in ok:
+                    continue
+                for t in (t for t in OURS if t in ok):
+                    if spec["peer"] == "compare":
+                        compared["peer"] += 1
+                        compared["peer_classes"].add(spec["class"])
+                        diff = _differs(ok[t], ok["peer"])
+                        if diff:
+                            mismatches.append({"kind": "peer", "what": f"{where}: {t} vs peer: {diff}"})
+                    elif spec["peer"] == "time":
+                        semantic["queries"] += 1
+                        # Ours also finds the query's words apart: a superset of the peer's substring hits.
+                        if (ok[t]["total"] or 0) < (ok["peer"]["total"] or 0):
+                            mismatches.append({"kind": "peer", "what": f"{where}: {t} finds fewer than the peer's "
+                                               f"substring matches: {ok[t]['total']} vs {ok['peer']['total']}"})
+                        elif ok[t]["total"] != ok["peer"]["total"]:
+                            semantic["ours_more"] += 1
+    compared["peer_classes"] = sorted(compared["peer_classes"])
+    return mismatches, errors, compared, semantic
+
+
+def _route_stats(runs, target):
+    out = {}
+    for route in ROUTES:
+        samples = [s for run in runs for s in run["routes"].get(target, {}).get(route, [])]
+        ok = [s for s in samples if s.get("status") == 200]
+        statuses = {}
+        for s in samples:
+            statuses[str(s.get("status"))] = statuses.get(str(s.get("status")), 0) + 1
+        out[route] = {"total": stats([s["ms"] for s in ok]), "ttfb": stats([s["ttfb_ms"] for s in ok]),
+                      "statuses": statuses}
+    return out
+
+
+def summarise_size(result):
+    """The figures of one size from its runs' samples."""
+    runs, targets = result["runs"], result["engines"]
+    mismatches, errors, compared, semantic = _agreement(result)
+    summary = {"search": {}, "first_request": {}, "server": {}, "routes": {}, "mismatches": mismatches,
+               "errors": errors[:50], "error_count": len(errors), "compared": compared, "semantic": semantic}
+    for t in targets:
+        summary["search"][t] = {"first": _search_stats(runs, t, "first"), "repeat": _search_stats(runs, t, "repeat")}
+        summary["first_request"][t] = _first_requests(runs, t)
+        servers = [run["server"][t] for run in runs if t in run["server"]]
+        if servers:
+            summary["server"][t] = {
+                "ready_s": statistics.median(s["ready_s"] for s in servers),
+                "ready_s_max": max(s["ready_s"] for s in servers),
+                "pss_after_ready_mb": statistics.median(s["pss_after_ready_mb"] for s in servers),
+                "peak_rss_mb": max(s["peak_rss_mb"] for s in servers)}
+        if t in OURS:
+            summary["routes"][t] = _route_stats(runs, t)
+    return summary
+
+
+# ---------------------------------------------------------------- targets
+
+
+def _dig(d, *keys):
+    for k in keys:
+        if not isinstance(d, dict) or k not in d or d[k] is None:
+            return None
+        d = d[k]
+    return d
+
+
+def _target(what, value, met, n):
+    note = "" if n == TARGET_N or n is None else f" (at N={n}: the target is for N={TARGET_N})"
+    return {"target": what, "value": value + note, "met": met, "n": n}
+
+
+def _ratio_target(top, engine, stat, limit):
+    ours = _dig(top, "summary", "search", engine, "first", "peer set", stat)
+    peer = _dig(top, "summary", "search", "peer", "first", "peer set", stat)
+    name = f"{engine}: first-time {stat} ≤ {limit}x the peer's"
+    if ours is None or peer is None:
+        return _target(name, "not measured", None, top["n"])
+    return _target(name, f"{ours:.1f} / {peer:.1f} ms = {ours / peer:.2f}x", ours / peer <= limit, top["n"])
+
+
+def targets(sizes):
+    """The targets of the engine issue, issue 10 and issue 13, each met, not met or not measured (None)."""
+    if not sizes:
+        return []
+    top = next((r for r in sizes if r["n"] == TARGET_N), sizes[-1])
+    base = next((r for r in sizes if r["n"] == 1), sizes[0])
+    out = [_ratio_target(top, "tantivy", "median", 0.1), _ratio_target(top, "tantivy", "p90", 0.1),
+           _ratio_target(top, "whoosh", "median", 1.0), _ratio_target(top, "whoosh", "p90", 1.5)]
+    for engine, rate in (("tantivy", 10_000), ("whoosh", 1_000)):
+        got = _dig(top, "build", engine, "units_per_s")
+        out.append(_target(f"{engine}: build ≥ {rate:,} units/s", f"{got:,.0f}/s" if got else "not measured",
+                           got >= rate if got else None, top["n"]))
+    got = _dig(top, "build", "tantivy", "open_s")
+    out.append(_target("tantivy: index opens in < 0.5 s", f"{got:.3f} s" if got is not None else "not measured",
+                       got < 0.5 if got is not None else None, top["n"]))
+    for engine in OURS:
+        slow = [(r["n"], _dig(r, "summary", "first_request", engine)) for r in sizes]
+        slow = [(n, f) for n, f in slow if f and f["runs"]]
+        value = ", ".join(f"N={n}: {f['slow_runs']}/{f['runs']} slower" for n, f in slow) or "not measured"
+        out.append(_target(f"{engine}: no first request slower than the median of its class after start", value,
+                           all(f["slow_runs"] == 0 for _, f in slow) if slow else None, None))
+        full, inc = _dig(top, "build", engine, "seconds"), _dig(top, "build", engine, "incremental")
+        if full and inc:
+            worst = max(inc["add_s"], inc["remove_s"]) / full
+            out.append(_target(f"{engine}: incremental build (+1 / -1 chapter) < 5% of the full build",
+                               f"{inc['add_s']:.1f} s / {inc['remove_s']:.1f} s of {full:.1f} s = {worst:.1%}",
+                               worst < 0.05, top["n"]))
+        out += _route_targets(base, top, engine)
+    for t in out:  # a target of an engine that could not be built says so, not just "not measured"
+        engine = t["target"].split(":")[0]
+        if t["met"] is None and engine in top.get("skipped", {}):
+            t["value"] = f"skipped at N={top['n']}: {top['skipped'][engine]}"
+    out.append(_target("whoosh and tantivy give the same totals and facet counts on every query",
+                       f"{sum(len([m for m in r['summary']['mismatches'] if m['kind'] == 'engines']) for r in sizes)} "
+                       f"mismatches in {sum(r['summary']['compared']['engines'] for r in sizes)} comparisons",
+                       None if not any(r["summary"]["compared"]["engines"] for r in sizes) else
+                       not any(m["kind"] == "engines" for r in sizes for m in r["summary"]["mismatches"]), None))
+    return out
+
+
+def _route_targets(base, top, engine):
+    out = []
+    for route in FLAT_ROUTES + ("export",):
+        kind = "ttfb" if route == "export" else "total"
+        a, b = _dig(base, "summary", "routes", engine, route, kind), _dig(top, "summary", "routes", engine, route, kind)
+        name = f"{engine}: {route}{' first byte' if route == 'export' else ''} at N={TARGET_N} ≤ 3x N=1 (median and p90)"
+        if not a or not b or base is top:
+            out.append(_target(name, "not measured", None, top["n"]))
+            continue
+        rm, rp = b["median"] / a["median"], b["p90"] / a["p90"]
+        met = rm <= 3 and (rp <= 3 or route == "export")
+        out.append(_target(name, f"median {rm:.2f}x, p90 {rp:.2f}x (N={base['n']} → {top['n']})", met, top["n"]))
+    sug = _dig(top, "summary", "routes", engine, "suggest", "total")
+    out.append(_target(f"{engine}: suggest p90 ≤ 20 ms", f"{sug['p90']:.1f} ms" if sug else "not measured",
+                       sug["p90"] <= 20 if sug else None, top["n"]))
+    return out
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _fmt(value, unit):
+    if value is None:
+        return "–"
+    if unit == "ms":
+        return f"{value:.1f} ms" if value < 100 else f"{value:,.0f} ms"
+    if unit == "s":
+        return f"{value:.2f} s" if value < 10 else f"{value:,.0f} s"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    if unit == "/s":
+        return f"{value:,.0f}/s"
+    if unit == "%":
+        return f"{value:.1%}"
+    return f"{value:,}"
+
+
+def _ratio(a, b):
+    return f"{a / b:.2f}x" if a is not None and b else "–"
+
+
+def _size_rows(r):
+    """(name, {target: value}, unit) rows of one size's table."""
+    s = r["summary"]
+
+    def per(*keys):
+        return {t: _dig(r, *keys[:1], t, *keys[1:]) for t in TARGETS}
+
+    def pct(t):
+        full, inc = _dig(r, "build", t, "seconds"), _dig(r, "build", t, "incremental")
+        return max(inc["add_s"], inc["remove_s"]) / full if full and inc else None
+
+    rows = [("build time", per("build", "seconds"), "s"), ("build rate", per("build", "units_per_s"), "/s"),
+            ("builder peak PSS (all processes)", per("build", "peak_pss_mb"), "MB"),
+            ("builder peak RSS (largest process)", per("build", "peak_process_hwm_mb"), "MB"),
+            ("index on disk", per("build", "disk_mb"), "MB"),
+            ("incremental: +1 chapter", per("build", "incremental", "add_s"), "s"),
+            ("incremental: -1 chapter", per("build", "incremental", "remove_s"), "s"),
+            ("incremental / full build (worse of the two)", {t: pct(t) for t in OURS}, "%"),
+            ("index open (new process)", per("build", "open_s"), "s"),
+            ("server ready (median of runs)", {t: _dig(s, "server", t, "ready_s") for t in TARGETS}, "s"),
+            ("server PSS after ready", {t: _dig(s, "server", t, "pss_after_ready_mb") for t in TARGETS}, "MB"),
+            ("server peak RSS", {t: _dig(s, "server", t, "peak_rss_mb") for t in TARGETS}, "MB")]
+    firsts = {t: s["first_request"].get(t, {}) for t in TARGETS}
+    rows.append(("first request (median of runs)", {t: statistics.median(f["ms"]) if f.get("ms") else None
+                                                    for t, f in firsts.items()}, "ms"))
+    rows.append(("its class's median after it (median of runs)",
+                 {t: statistics.median(m) if (m := [x for x in f.get("class_median_ms", []) if x is not None]) else None
+                  for t, f in firsts.items()}, "ms"))
+    rows.append(("first request (slowest run)", {t: max(f["ms"]) if f.get("ms") else None
+                                                 for t, f in firsts.items()}, "ms"))
+    for cls in CLASSES + ("overall", "peer set"):
+        for stat in ("median", "p90"):
+            name = f"first-time {cls} {stat}"
+            rows.append((f"**{name}**" if cls == "peer set" else name,
+                         {t: _dig(s, "search", t, "first", cls, stat) for t in TARGETS}, "ms"))
+    for cls in ("overall", "peer set"):
+        for stat in ("median", "p90"):
+            rows.append((f"repeat {cls} {stat}", {t: _dig(s, "search", t, "repeat", cls, stat) for t in TARGETS}, "ms"))
+    return rows
+
+
+def _size_table(r):
+    lines = [f"### N = {r['n']} ({r['files']} chapter files, {_units(r):,} units), "
+             f"{len(r['runs'])} runs, measured {r['when']}", ""]
+    if r.get("skipped"):
+        lines += [f"Skipped: {', '.join(f'{t} ({why})' for t, why in r['skipped'].items())}.", ""]
+    lines += ["| measure | whoosh | tantivy | peer | whoosh / peer | tantivy / peer |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for name, values, unit in _size_rows(r):
+        w, t, p = (values.get(x) for x in TARGETS)
+        lines.append(f"| {name} | {_fmt(w, unit)} | {_fmt(t, unit)} | {_fmt(p, unit)} | "
+                     f"{_ratio(w, p) if unit in ('ms', 's', 'MB') else '–'} | "
+                     f"{_ratio(t, p) if unit in ('ms', 's', 'MB') else '–'} |")
+    s = r["summary"]
+    c, sem = s["compared"], s["semantic"]
+    engines = [m for m in s["mismatches"] if m["kind"] == "engines"]
+    peer = [m for m in s["mismatches"] if m["kind"] == "peer"]
+    lines += ["", f"Agreement: whoosh vs tantivy **{len(engines)} mismatches** in {c['engines']} comparisons "
+              f"(totals and every facet count); ours vs peer **{len(peer)} mismatches** in {c['peer']} comparisons "
+              f"(classes {', '.join(c['peer_classes']) or 'none'}: a single word, a quoted string, one character, "
+              f"no text, with facet filters); on {sem['queries']} more the peer was timed only, and ours found more "
+              f"hits (words apart) on {sem['ours_more']}. Errors: {s['error_count']}."]
+    for m in s["mismatches"][:20]:
+        lines.append(f"- MISMATCH {m['what']}")
+    for e in s["errors"][:10]:
+        lines.append(f"- ERROR {e}")
+    lines += ["", "| route (ours only) | whoosh median | whoosh p90 | tantivy median | tantivy p90 |",
+              "|---|---:|---:|---:|---:|"]
+    for route in ROUTES:
+        kinds = ("ttfb", "total") if route == "export" else ("total",)
+        for kind in kinds:
+            cells = [_fmt(_dig(s, "routes", t, route, kind, stat), "ms") for t in OURS for stat in ("median", "p90")]
+            name = f"{route} ({'first byte' if kind == 'ttfb' else 'whole'})" if route == "export" else route
+            statuses = {t: _dig(s, "routes", t, route, "statuses") for t in OURS}
+            odd = "; ".join(f"{t}: {st}" for t, st in statuses.items() if st and set(st) != {"200"})
+            lines.append(f"| {name}{f' (statuses {odd})' if odd and kind != 'ttfb' else ''} | {' | '.join(cells)} |")
+    return lines
+
+
+def _units(r):
+    return next((b["units"] for b in r["build"].values() if "units" in b), 0)
+
+
+def _growth_table(sizes):
+    ns = [r["n"] for r in sizes]
+    lines = ["### Growth per route (median / p90)", "",
+             "| route | engine | " + " | ".join(f"N={n}" for n in ns) + " | last / first (median, p90) |",
+             "|---|---|" + "---:|" * (len(ns) + 1)]
+    rows = [("search, first-time", ("search", "first", "overall")), ("search, repeat", ("search", "repeat", "overall"))]
+    rows += [(f"{route} (first byte)" if route == "export" else route,
+              ("routes", route, "ttfb" if route == "export" else "total")) for route in ROUTES]
+    rows.append(("export (whole)", ("routes", "export", "total")))
+    for name, path in rows:
+        for engine in OURS:
+            cells = [_dig(r, "summary", path[0], engine, *path[1:]) for r in sizes]
+            if not any(cells):
+                continue
+            text = [f"{_fmt(c['median'], 'ms')} / {_fmt(c['p90'], 'ms')}" if c else "–" for c in cells]
+            ends = [c for c in cells if c]
+            growth = (f"{ends[-1]['median'] / ends[0]['median']:.2f}x, {ends[-1]['p90'] / ends[0]['p90']:.2f}x"
+                      if len(ends) > 1 else "–")
+            lines.append(f"| {name} | {engine} | {' | '.join(text)} | {growth} |")
+    return lines
+
+
+def markdown(results):
+    """Every size's table, the growth table and the targets."""
+    m = results.get("machine", {})
+    loads = [run["loadavg"][0] for r in results["sizes"] for run in r["runs"]]
+    lines = [f"Written {results.get('written')}; {m.get('cpus')} CPUs, Python {m.get('python')}, SQLite "
+             f"{m.get('sqlite')}; 1-minute load average during the runs {min(loads, default=0):.1f}–"
+             f"{max(loads, default=0):.1f}. Times are medians / p90 over all runs of a size (`bench/README.md`).", ""]
+    for r in results["sizes"]:
+        lines += _size_table(r) + [""]
+    lines += _growth_table(results["sizes"]) + ["", "### Targets", "", "| target | measured | met |", "|---|---|---|"]
+    for t in results["targets"]:
+        met = {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['value']} | {met} |")
+    return "\n".join(lines)
