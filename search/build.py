@@ -233,6 +233,18 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             "engine": name, "warnings": [w for s in summaries.values() for w in s["warnings"]]}
 
 
+def worker_init(builder):
+    """Initialiser of build worker processes: die with the builder (pid `builder`). A builder killed
+    with SIGKILL cannot stop its workers; orphaned, they would keep its build lock (inherited) held."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != builder:  # the builder died before the call above took effect
+        os._exit(1)
+
+
 def build_procs(jobs):
     """Worker processes for parsing and indexing `jobs` chapters: REPERTOIRE_BUILD_PROCS, else the CPUs
     (at most 4); forking only pays for itself from a few chapters on."""

@@ -182,6 +182,8 @@ def _write(folder, create, remove, jobs, load, on_chapter, progress, procs):
     fails (a full disk, say); a worker's files close with it, the builder's process stays clean."""
     import multiprocessing
 
+    from ..build import worker_init
+
     ctx = multiprocessing.get_context("fork")
     shares = [jobs[i::procs] for i in range(procs)]
     parts = [folder / f"part{i}" for i in range(procs)]
@@ -190,7 +192,7 @@ def _write(folder, create, remove, jobs, load, on_chapter, progress, procs):
     messages = ctx.SimpleQueue()
     _BUILD.update(folder=folder, parts=parts, jobs=shares, load=load, messages=messages)
     try:
-        with ctx.Pool(procs) as pool:
+        with ctx.Pool(procs, initializer=worker_init, initargs=(os.getpid(),)) as pool:
             pool.apply(_prepare, (folder, create, remove))
             pending = pool.map_async(_build_part, range(procs))
             while True:
