@@ -1,0 +1,420 @@
+"""Positioned characters of PDF pages -> chapter text in the layout the chapter reader takes.
+
+Per page: characters -> rows (one baseline) -> segments (split at gaps wider than a column
+gutter) -> small raised digits attached to the line they mark -> running heads dropped ->
+columns -> the footnote area below each short rule -> lines in reading order. Over the whole
+document: lines -> headings (larger type), paragraphs (an indented first line starts one)
+and footnotes (a number at the area's left edge starts one), joined across columns and pages.
+"""
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+SENTINEL = "\ue000{}\ue001"
+# A gap this many font sizes wide splits a row into segments: wider than any word space.
+_GUTTER = 1.2
+# A digit smaller than this share of its line's type, or raised by more than _RAISE sizes, is a marker.
+_SMALL, _RAISE = 0.8, 0.15
+_HEADING = 1.08  # type this much larger than the body's is a heading
+_RUNNING = re.compile(r"\d{1,4}|-\s*\d{1,4}\s*-|\d{2}-\d{5}\s*\([A-Z]\)")
+
+
+@dataclass(slots=True)
+class Glyph:
+    ch: str
+    x0: float
+    x1: float
+    y: float  # baseline, text rise included
+    size: float
+    mark: bool = False  # a footnote marker digit
+
+
+@dataclass(frozen=True)
+class Rule:
+    x0: float
+    x1: float
+    y: float
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    glyphs: list
+    rules: list
+    images: int = 0
+
+
+@dataclass
+class _Segment:
+    glyphs: list
+    y: float = 0.0
+    size: float = 0.0
+    cls: str = "left"  # left | right | span (across both columns)
+
+    def __post_init__(self):
+        self.measure()
+
+    def measure(self):
+        main = [g for g in self.glyphs if g.ch != " " and not g.mark] or self.glyphs
+        self.size = Counter(round(g.size, 1) for g in main).most_common(1)[0][0]
+        self.y = Counter(round(g.y, 1) for g in main).most_common(1)[0][0]
+
+    @property
+    def x0(self):
+        return next((g.x0 for g in self.glyphs if g.ch != " "), self.glyphs[0].x0)
+
+    @property
+    def x1(self):
+        return max(g.x1 for g in self.glyphs)
+
+    @property
+    def text(self):
+        return "".join(g.ch for g in self.glyphs).strip()
+
+
+@dataclass
+class _Line:
+    page: int
+    x0: float
+    y: float
+    size: float
+    text: str  # markers as sentinels
+    cls: str
+
+
+@dataclass
+class _Block:
+    kind: str  # heading | paragraph
+    pieces: list = field(default_factory=list)
+    size: float = 0.0
+    page: int = 0
+    y: float = 0.0
+
+
+def compose_text(pages):
+    """The chapter text of the pages: one line per heading and paragraph, then the footnotes."""
+    laid = [_lay_out_page(page) for page in pages]
+    _drop_running_heads(laid)
+    body_size = _body_size(pages)
+    lefts = _typical_lefts(laid)
+    blocks, footnotes = [], []
+    for page, (rows, rules) in zip(pages, laid):
+        body, notes = _split_page(page.number, [s for row in rows for s in row], rules, body_size)
+        _read_body(body, blocks, body_size, lefts, page.number)
+        _read_footnotes(notes, footnotes)
+    out, previous = [], None
+    for block in blocks:
+        text = _join(block.pieces)
+        if block.kind == "paragraph":
+            out.append(f" {text} ")
+        elif previous is not None and previous.kind == "heading" and _join(previous.pieces).endswith(("：", ":")):
+            # What a "…的决定：" heading introduces ("主席声明") stands unindented under it.
+            out.append(text)
+        else:
+            out.append(f"  {text} ")
+        previous = block
+    out.append("_" * 20)
+    out.extend(f" {number} {_join(pieces)} " for number, pieces in footnotes)
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- one page
+
+
+def _lay_out_page(page):
+    """(rows of segments, top to bottom; rules) for one page, markers attached."""
+    glyphs = sorted(page.glyphs, key=lambda g: (-g.y, g.x0))
+    rows, row = [], []
+    for g in glyphs:
+        if row and row[0].y - g.y > 0.5:
+            rows.append(row)
+            row = []
+        row.append(g)
+    if row:
+        rows.append(row)
+    segments = [s for r in rows for s in _split_row(sorted(r, key=lambda g: g.x0))]
+    segments = _attach_markers(segments)
+    rules = list(page.rules)
+    kept = []
+    for s in segments:
+        text = s.text
+        if len(text) >= 5 and set(text) == {"_"}:
+            rules.append(Rule(s.x0, s.x1, s.y))  # a separator typed as underscores
+        else:
+            kept.append(s)
+    return _group_rows(kept), rules
+
+
+def _split_row(glyphs):
+    segments, current = [], [glyphs[0]]
+    for prev, g in zip(glyphs, glyphs[1:]):
+        if g.x0 - prev.x1 > _GUTTER * max(prev.size, g.size):
+            segments.append(_Segment(current))
+            current = []
+        current.append(g)
+    segments.append(_Segment(current))
+    return segments
+
+
+def _is_digits(segment):
+    text = segment.text
+    return bool(text) and text.isdigit() and text.isascii()
+
+
+def _attach_markers(segments):
+    """Put small or raised digits into the line below them, flagged as markers."""
+    lines = [s for s in segments if not _is_digits(s)]
+    out = list(lines)
+    for s in segments:
+        if not _is_digits(s):
+            continue
+        target = None
+        for t in lines:
+            raise_ = s.y - t.y
+            if (0 < raise_ <= 0.75 * t.size and t.x0 - t.size <= s.x0 <= t.x1 + t.size
+                    and (s.size <= _SMALL * t.size or raise_ > _RAISE * t.size)
+                    and (target is None or raise_ < s.y - target.y)):
+                target = t
+        if target is None:
+            out.append(s)
+            continue
+        for g in s.glyphs:
+            g.mark = True
+        target.glyphs = sorted(target.glyphs + s.glyphs, key=lambda g: g.x0)
+    for s in out:
+        # Digits in smaller type on the line's own baseline are markers too.
+        for g in s.glyphs:
+            if g.ch.isdigit() and g.size <= _SMALL * s.size:
+                g.mark = True
+        s.measure()
+    return out
+
+
+def _group_rows(segments):
+    segments = sorted(segments, key=lambda s: (-s.y, s.x0))
+    rows, row = [], []
+    for s in segments:
+        if row and row[0].y - s.y > 1.0:
+            rows.append(row)
+            row = []
+        row.append(s)
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _row_key(row):
+    return re.sub(r"\d+", "#", " ".join(s.text for s in row))
+
+
+def _edge_rows(rows):
+    """Indexes of the top and bottom rows when they stand apart from the rest (header, footer)."""
+    found = []
+    if len(rows) >= 2:
+        if rows[0][0].y - rows[1][0].y > 1.8 * rows[0][0].size:
+            found.append(0)
+        if rows[-2][0].y - rows[-1][0].y > 1.8 * rows[-2][0].size:
+            found.append(len(rows) - 1)
+    return found
+
+
+def _drop_running_heads(laid):
+    """Drop page numbers, job numbers ("09-25533 (C)") and titles repeated at the top or bottom of pages."""
+    keys = Counter(_row_key(rows[i]) for rows, _ in laid for i in set(_edge_rows(rows)))
+    for rows, _ in laid:
+        for i in sorted(set(_edge_rows(rows)), reverse=True):
+            row = rows[i]
+            if all(_RUNNING.fullmatch(s.text) for s in row) or keys[_row_key(row)] >= 3:
+                del rows[i]
+
+
+def _split_page(number, segments, rules, body_size):
+    """Classify segments into columns; (body lines in reading order, [(area left, footnote lines)])."""
+    if not segments:
+        return [], []
+    left, right = min(s.x0 for s in segments), max(s.x1 for s in segments)
+    middle = (left + right) / 2
+    two = any(s.x0 >= middle - 1 for s in segments) and any(s.x1 <= middle + 1 for s in segments)
+    for s in segments:
+        if not two or s.x1 <= middle + 1:
+            s.cls = "left"
+        elif s.x0 >= middle - 1:
+            s.cls = "right"
+        else:
+            s.cls = "span"
+    rights = [s for s in segments if s.cls == "right"]
+    for s in segments:
+        # A heading too short to cross the gutter still spans both columns when the right
+        # column has text above and below it but none beside it.
+        if s.cls == "left" and s.size > body_size * _HEADING and rights:
+            beside = any(abs(r.y - s.y) < 1.2 * s.size for r in rights)
+            if not beside and min(r.y for r in rights) < s.y < max(r.y for r in rights):
+                s.cls = "span"
+    notes = []
+    for cls in ("left", "right"):
+        members = [s for s in segments if s.cls == cls or (cls == "left" and s.cls == "span")]
+        if not members:
+            continue
+        col_left = min(s.x0 for s in members)
+        col_width = max(s.x1 for s in members) - col_left
+        short = [r for r in rules if 10 < r.x1 - r.x0 < 0.6 * col_width and abs(r.x0 - col_left) < 0.1 * col_width]
+        below = [r for r in short if any(s.y < r.y for s in members)]
+        if not below:
+            continue
+        rule = min(below, key=lambda r: r.y)
+        area = [s for s in members if s.y < rule.y]
+        notes.append((rule.x0, _lines(number, area)))
+        taken = {id(s) for s in area}
+        segments = [s for s in segments if id(s) not in taken]
+    lines = _lines(number, segments)
+    if two:
+        ordered, band = [], []
+        for line in lines:
+            if line.cls == "span":
+                ordered += [x for x in band if x.cls == "left"] + [x for x in band if x.cls == "right"] + [line]
+                band = []
+            else:
+                band.append(line)
+        lines = ordered + [x for x in band if x.cls == "left"] + [x for x in band if x.cls == "right"]
+    return lines, notes
+
+
+def _lines(number, segments):
+    """Segments of one column and baseline joined into lines, top to bottom."""
+    lines = []
+    for row in _group_rows(segments):
+        for cls in ("left", "span", "right"):
+            parts = sorted((s for s in row if s.cls == cls), key=lambda s: s.x0)
+            if parts:
+                text = " ".join(_segment_text(s) for s in parts)
+                size = max(s.size for s in parts)
+                lines.append(_Line(number, parts[0].x0, parts[0].y, size, text, cls))
+    return lines
+
+
+def _segment_text(segment):
+    glyphs = segment.glyphs
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(glyphs, glyphs[1:]))
+    # A gap well beyond the line's usual one (character spacing included) is a space with no
+    # glyph, such as the one after a footnote's number.
+    wide = (gaps[len(gaps) // 2] if gaps else 0.0) + 0.4 * segment.size
+    out, digits, prev = [], "", None
+    for g in glyphs:
+        if prev is not None and g.x0 - prev.x1 > wide and out and out[-1] != " " and g.ch != " ":
+            if digits:
+                out.append(SENTINEL.format(int(digits)))
+                digits = ""
+            out.append(" ")
+        prev = g
+        if g.mark:
+            digits += g.ch
+            continue
+        if digits:
+            out.append(SENTINEL.format(int(digits)))
+            digits = ""
+        if g.ch == " " and (not out or out[-1] == " "):
+            continue
+        out.append(g.ch)
+    if digits:
+        out.append(SENTINEL.format(int(digits)))
+    # A space between two Chinese characters is a typesetting artefact, never text.
+    plain = [c if not c.startswith("\ue000") else "" for c in out]
+    for i, c in enumerate(out):
+        if c == " ":
+            before = next((p for p in reversed(plain[:i]) if p), "")
+            after = next((p for p in plain[i + 1:] if p), "")
+            if _is_han(before[-1:]) and _is_han(after[:1]):
+                out[i] = ""
+    return "".join(out).strip()
+
+
+# ---------------------------------------------------------------- the whole document
+
+
+def _body_size(pages):
+    sizes = Counter(round(g.size, 1) for p in pages for g in p.glyphs if g.ch != " " and not g.mark)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _typical_lefts(laid):
+    """The most common left edge of each column class, per page parity (margins may mirror)."""
+    counts = {}
+    for number, (rows, _) in enumerate(laid, 1):
+        segments = [s for row in rows for s in row]
+        if not segments:
+            continue
+        left, right = min(s.x0 for s in segments), max(s.x1 for s in segments)
+        middle = (left + right) / 2
+        for s in segments:
+            cls = "right" if s.x0 >= middle - 1 else "left"
+            counts.setdefault((number % 2, cls), Counter())[round(s.x0)] += 1
+    return {key: c.most_common(1)[0][0] for key, c in counts.items()}
+
+
+def _read_body(lines, blocks, body_size, lefts, number):
+    by_class = {}
+    for line in lines:
+        if line.size <= body_size * _HEADING:
+            by_class.setdefault(line.cls, []).append(line.x0)
+    col_left = {
+        cls: min(xs) if len(xs) >= 3 else min(min(xs), lefts.get((number % 2, cls), min(xs)))
+        for cls, xs in by_class.items()
+    }
+    for line in lines:
+        last = blocks[-1] if blocks else None
+        if line.size > body_size * _HEADING:
+            if (last is not None and last.kind == "heading" and last.page == line.page
+                    and abs(last.size - line.size) < 0.2 and 0 < last.y - line.y <= 1.7 * line.size):
+                last.pieces.append(line.text)  # a heading wrapped onto a second line
+            else:
+                blocks.append(_Block("heading", [line.text], line.size, line.page, line.y))
+            last = blocks[-1]
+            last.y = line.y
+            continue
+        indented = line.x0 - col_left.get(line.cls, line.x0) > 0.6 * body_size
+        if indented or last is None or last.kind != "paragraph":
+            blocks.append(_Block("paragraph", [line.text]))
+        else:
+            last.pieces.append(line.text)
+
+
+_NUMBER = re.compile("\\s*(?:\ue000(\\d+)\ue001|(\\d{1,3})(?=\\s|$))\\s*(.*)")
+
+
+def _read_footnotes(areas, footnotes):
+    for area_left, lines in areas:
+        for line in lines:
+            m = _NUMBER.fullmatch(line.text)
+            if m and line.x0 - area_left < line.size:
+                footnotes.append((int(m.group(1) or m.group(2)), [m.group(3)]))
+            elif footnotes:
+                footnotes[-1][1].append(line.text)  # a footnote continued from the column or page before
+
+
+# ---------------------------------------------------------------- joining
+
+
+def _is_han(ch):
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _is_latin(ch):
+    return ch.isascii() and ch.isalnum()
+
+
+def _join(pieces):
+    """Join wrapped lines as the chapter reader does: a space only at a Latin/digit boundary."""
+    out = ""
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if out:
+            a = re.sub("(?:\ue000\\d+\ue001)+$", "", out)[-1:]
+            b = re.sub("\ue000\\d+\ue001", "", piece)[:1]
+            if a and b and ((_is_latin(a) and (_is_latin(b) or _is_han(b))) or (_is_han(a) and _is_latin(b))):
+                out += " "
+        out += piece
+    return out
