@@ -68,9 +68,14 @@ def _read_bytes(path):
 def _read_pages(path, pdf):
     pages, warnings = [], []
     for index in range(len(pdf)):
-        page = pdf[index]
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError:
+            raise CorpusError(path, f"page {index + 1}: cannot be read (corrupt PDF)") from None
         try:
             content = _read_page(path, index + 1, page)
+        except pdfium.PdfiumError:
+            raise CorpusError(path, f"page {index + 1}: cannot be read (corrupt PDF)") from None
         finally:
             page.close()
         if not content.glyphs and content.images:

@@ -102,6 +102,7 @@ def noto_truetype(chars, cache_dir):
     font.sfntVersion = "\x00\x01\x00\x00"
     buffer = io.BytesIO()
     font.save(buffer)
+    font.close()
     path.write_bytes(buffer.getvalue())
     return path
 
@@ -205,7 +206,8 @@ class _Typesetter:
                                       font_dir)
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, str(font_path)))
-            cmap = FontToolsFont(font_path)["cmap"].getBestCmap()
+            with FontToolsFont(font_path) as converted:
+                cmap = converted["cmap"].getBestCmap()
             # Kangxi radicals and compatibility ideographs the font has, drawn instead of the
             # ordinary characters: the reader must give the ordinary ones back.
             self.font = name
