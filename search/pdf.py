@@ -92,13 +92,24 @@ def _read_page(path, number, page):
     finally:
         textpage.close()
     rules, images = [], 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+    # The raw API: pypdfium2's get_objects() wraps every object, text objects included.
+    bounds = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in bounds]
+    raw = page.raw
+    stack = [(pdfium_c.FPDFPage_GetObject(raw, i)) for i in range(pdfium_c.FPDFPage_CountObjects(raw))]
+    while stack:
+        obj = stack.pop()
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            # Objects inside a form XObject; their bounds are in the form's space, which is the
+            # page's for the usual identity matrix.
+            stack.extend(pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
-            continue
-        left, bottom, right, top = obj.get_bounds()
-        if top - bottom <= _RULE_THICKNESS and right - left > top - bottom:
-            rules.append(Rule(left, right, (top + bottom) / 2))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+            left, bottom, right, top = (b.value for b in bounds)
+            if top - bottom <= _RULE_THICKNESS and right - left > top - bottom:
+                rules.append(Rule(left, right, (top + bottom) / 2))
     return PageContent(number, width, height, glyphs, rules, images)
 
 
@@ -111,12 +122,13 @@ def _read_glyphs(path, number, textpage):
     x, y = ctypes.c_double(), ctypes.c_double()
     origin = ctypes.byref(x), ctypes.byref(y)
     glyphs = []
-    for i in range(textpage.count_chars()):
+    textpage = textpage.raw  # the handle itself: the wrapper's lookup costs more than the call
+    for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if pdfium_c.FPDFText_IsGenerated(textpage, i):
             # pdfium's own spaces and line breaks, guessed from gaps: we do our own.
             continue
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-        if pdfium_c.FPDFText_IsHyphen(textpage, i):
+        if code < 0x20 and pdfium_c.FPDFText_IsHyphen(textpage, i):
             # pdfium reports a hyphen that ends a line as 0x02; the text has the hyphen as printed.
             code = 0x2D
         if code in (0, 0xFFFD) or (code < 0x20 and code not in (9, 10, 13)) or pdfium_c.FPDFText_HasUnicodeMapError(
@@ -133,5 +145,7 @@ def _read_glyphs(path, number, textpage):
             ch = unicodedata.normalize("NFKC", ch)
         pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box)
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, *origin)
-        glyphs.append(Glyph(ch, rect.left, rect.right, y.value, pdfium_c.FPDFText_GetFontSize(textpage, i)))
+        # Baselines and sizes to 0.1 pt: the layout compares and counts them.
+        glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1),
+                            round(pdfium_c.FPDFText_GetFontSize(textpage, i), 1)))
     return glyphs

@@ -58,8 +58,8 @@ class _Segment:
 
     def measure(self):
         main = [g for g in self.glyphs if g.ch != " " and not g.mark] or self.glyphs
-        self.size = Counter(round(g.size, 1) for g in main).most_common(1)[0][0]
-        self.y = Counter(round(g.y, 1) for g in main).most_common(1)[0][0]
+        self.size = Counter(g.size for g in main).most_common(1)[0][0]
+        self.y = Counter(g.y for g in main).most_common(1)[0][0]
 
     @property
     def x0(self):
@@ -334,7 +334,7 @@ def _segment_text(segment):
 
 
 def _body_size(pages):
-    sizes = Counter(round(g.size, 1) for p in pages for g in p.glyphs if g.ch != " " and not g.mark)
+    sizes = Counter(g.size for p in pages for g in p.glyphs if g.ch != " " and not g.mark)
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
