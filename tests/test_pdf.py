@@ -262,3 +262,19 @@ def test_build_index_raises_before_swapping(mixed_index, tmp_path, seed, typeset
     with pytest.raises(CorpusError):
         build_index([SEED, _bad_pdf("truncated", tmp_path, seed, typeset, pdf_dir)], index_dir)
     assert current_generation(index_dir) == generation
+
+
+def test_an_image_only_page_among_text_pages_is_read_around_with_a_warning(tmp_path, seed, typeset, pdf_dir):
+    scan = _image_only(tmp_path / "scan.pdf")
+    path = tmp_path / f"{KEY}.pdf"
+    pdf = pdfium.PdfDocument.new()
+    for source, pages in ((typeset(LAYOUTS[0])[0], None), (scan, [0])):
+        other = pdfium.PdfDocument(source)
+        pdf.import_pages(other, pages)
+        other.close()
+    pdf.save(path)
+    pages = len(pdf)
+    pdf.close()
+    corpus = parse_chapter(path)
+    assert corpus.warnings == (f"{path}: page {pages} has no text layer, only images: its text is not indexed",)
+    assert _comparable(corpus) == _comparable(seed)
