@@ -12,7 +12,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from .errors import CorpusError
-from .pdf_layout import Glyph, PageContent, Rule, compose_text
+from .pdf_layout import Glyph, PageContent, Rule
+from .pdf_text import compose_text
 
 # pdfium's FPDF_ERR_* codes, as PdfiumError.err_code carries them.
 _LOAD_ERRORS = {

@@ -1,22 +1,18 @@
-"""Positioned characters of PDF pages -> chapter text in the layout the chapter reader takes.
+"""One PDF page's positioned characters -> its lines in reading order, body and footnotes apart.
 
-Per page: characters -> rows (one baseline) -> segments (split at gaps wider than a column
-gutter) -> small raised digits attached to the line they mark -> running heads dropped ->
-columns -> the footnote area below each short rule -> lines in reading order. Over the whole
-document: lines -> headings (larger type), paragraphs (an indented first line starts one)
-and footnotes (a number at the area's left edge starts one), joined across columns and pages.
+Characters -> rows (one baseline) -> segments (split at gaps wider than a column gutter) ->
+small raised digits attached to the line they mark -> columns -> the footnote area below
+each short rule -> lines in reading order. search/pdf_text.py makes the chapter text of them.
 """
-import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SENTINEL = "\ue000{}\ue001"
 # A gap this many font sizes wide splits a row into segments: wider than any word space.
 _GUTTER = 1.2
 # A digit smaller than this share of its line's type, or raised by more than _RAISE sizes, is a marker.
 _SMALL, _RAISE = 0.8, 0.15
-_HEADING = 1.08  # type this much larger than the body's is a heading
-_RUNNING = re.compile(r"\d{1,4}|-\s*\d{1,4}\s*-|\d{2}-\d{5}\s*\([A-Z]\)")
+HEADING = 1.08  # type this much larger than the body's is a heading
 
 
 @dataclass(slots=True)
@@ -84,46 +80,7 @@ class _Line:
     cls: str
 
 
-@dataclass
-class _Block:
-    kind: str  # heading | paragraph
-    pieces: list = field(default_factory=list)
-    size: float = 0.0
-    page: int = 0
-    y: float = 0.0
-
-
-def compose_text(pages):
-    """The chapter text of the pages: one line per heading and paragraph, then the footnotes."""
-    laid = [_lay_out_page(page) for page in pages]
-    _drop_running_heads(laid)
-    body_size = _body_size(pages)
-    lefts = _typical_lefts(laid)
-    blocks, footnotes = [], []
-    for page, (rows, rules) in zip(pages, laid):
-        body, notes = _split_page(page.number, [s for row in rows for s in row], rules, body_size)
-        _read_body(body, blocks, body_size, lefts, page.number)
-        _read_footnotes(notes, footnotes)
-    out, previous = [], None
-    for block in blocks:
-        text = _join(block.pieces)
-        if block.kind == "paragraph":
-            out.append(f" {text} ")
-        elif previous is not None and previous.kind == "heading" and _join(previous.pieces).endswith(("：", ":")):
-            # What a "…的决定：" heading introduces ("主席声明") stands unindented under it.
-            out.append(text)
-        else:
-            out.append(f"  {text} ")
-        previous = block
-    out.append("_" * 20)
-    out.extend(f" {number} {_join(pieces)} " for number, pieces in footnotes)
-    return "\n".join(out) + "\n"
-
-
-# ---------------------------------------------------------------- one page
-
-
-def _lay_out_page(page):
+def lay_out_page(page):
     """(rows of segments, top to bottom; rules) for one page, markers attached."""
     glyphs = sorted(page.glyphs, key=lambda g: (-g.y, g.x0))
     rows, row = [], []
@@ -205,32 +162,7 @@ def _group_rows(segments):
     return rows
 
 
-def _row_key(row):
-    return re.sub(r"\d+", "#", " ".join(s.text for s in row))
-
-
-def _edge_rows(rows):
-    """Indexes of the top and bottom rows when they stand apart from the rest (header, footer)."""
-    found = []
-    if len(rows) >= 2:
-        if rows[0][0].y - rows[1][0].y > 1.8 * rows[0][0].size:
-            found.append(0)
-        if rows[-2][0].y - rows[-1][0].y > 1.8 * rows[-2][0].size:
-            found.append(len(rows) - 1)
-    return found
-
-
-def _drop_running_heads(laid):
-    """Drop page numbers, job numbers ("09-25533 (C)") and titles repeated at the top or bottom of pages."""
-    keys = Counter(_row_key(rows[i]) for rows, _ in laid for i in set(_edge_rows(rows)))
-    for rows, _ in laid:
-        for i in sorted(set(_edge_rows(rows)), reverse=True):
-            row = rows[i]
-            if all(_RUNNING.fullmatch(s.text) for s in row) or keys[_row_key(row)] >= 3:
-                del rows[i]
-
-
-def _split_page(number, segments, rules, body_size):
+def split_page(number, segments, rules, body_size):
     """Classify segments into columns; (body lines in reading order, [(area left, footnote lines)])."""
     if not segments:
         return [], []
@@ -248,7 +180,7 @@ def _split_page(number, segments, rules, body_size):
     for s in segments:
         # A heading too short to cross the gutter still spans both columns when the right
         # column has text above and below it but none beside it.
-        if s.cls == "left" and s.size > body_size * _HEADING and rights:
+        if s.cls == "left" and s.size > body_size * HEADING and rights:
             beside = any(abs(r.y - s.y) < 1.2 * s.size for r in rights)
             if not beside and min(r.y for r in rights) < s.y < max(r.y for r in rights):
                 s.cls = "span"
@@ -325,96 +257,11 @@ def _segment_text(segment):
         if c == " ":
             before = next((p for p in reversed(plain[:i]) if p), "")
             after = next((p for p in plain[i + 1:] if p), "")
-            if _is_han(before[-1:]) and _is_han(after[:1]):
+            if is_han(before[-1:]) and is_han(after[:1]):
                 out[i] = ""
     return "".join(out).strip()
 
 
-# ---------------------------------------------------------------- the whole document
-
-
-def _body_size(pages):
-    sizes = Counter(g.size for p in pages for g in p.glyphs if g.ch != " " and not g.mark)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
-
-
-def _typical_lefts(laid):
-    """The most common left edge of each column class, per page parity (margins may mirror)."""
-    counts = {}
-    for number, (rows, _) in enumerate(laid, 1):
-        segments = [s for row in rows for s in row]
-        if not segments:
-            continue
-        left, right = min(s.x0 for s in segments), max(s.x1 for s in segments)
-        middle = (left + right) / 2
-        for s in segments:
-            cls = "right" if s.x0 >= middle - 1 else "left"
-            counts.setdefault((number % 2, cls), Counter())[round(s.x0)] += 1
-    return {key: c.most_common(1)[0][0] for key, c in counts.items()}
-
-
-def _read_body(lines, blocks, body_size, lefts, number):
-    by_class = {}
-    for line in lines:
-        if line.size <= body_size * _HEADING:
-            by_class.setdefault(line.cls, []).append(line.x0)
-    col_left = {
-        cls: min(xs) if len(xs) >= 3 else min(min(xs), lefts.get((number % 2, cls), min(xs)))
-        for cls, xs in by_class.items()
-    }
-    for line in lines:
-        last = blocks[-1] if blocks else None
-        if line.size > body_size * _HEADING:
-            if (last is not None and last.kind == "heading" and last.page == line.page
-                    and abs(last.size - line.size) < 0.2 and 0 < last.y - line.y <= 1.7 * line.size):
-                last.pieces.append(line.text)  # a heading wrapped onto a second line
-            else:
-                blocks.append(_Block("heading", [line.text], line.size, line.page, line.y))
-            last = blocks[-1]
-            last.y = line.y
-            continue
-        indented = line.x0 - col_left.get(line.cls, line.x0) > 0.6 * body_size
-        if indented or last is None or last.kind != "paragraph":
-            blocks.append(_Block("paragraph", [line.text]))
-        else:
-            last.pieces.append(line.text)
-
-
-_NUMBER = re.compile("\\s*(?:\ue000(\\d+)\ue001|(\\d{1,3})(?=\\s|$))\\s*(.*)")
-
-
-def _read_footnotes(areas, footnotes):
-    for area_left, lines in areas:
-        for line in lines:
-            m = _NUMBER.fullmatch(line.text)
-            if m and line.x0 - area_left < line.size:
-                footnotes.append((int(m.group(1) or m.group(2)), [m.group(3)]))
-            elif footnotes:
-                footnotes[-1][1].append(line.text)  # a footnote continued from the column or page before
-
-
-# ---------------------------------------------------------------- joining
-
-
-def _is_han(ch):
+def is_han(ch):
+    """Is `ch` a CJK unified ideograph (the basic block, as the chapter reader counts them)?"""
     return "\u4e00" <= ch <= "\u9fff"
-
-
-def _is_latin(ch):
-    return ch.isascii() and ch.isalnum()
-
-
-def _join(pieces):
-    """Join wrapped lines as the chapter reader does: a space only at a Latin/digit boundary."""
-    out = ""
-    for piece in pieces:
-        piece = piece.strip()
-        if not piece:
-            continue
-        if out:
-            a = re.sub("(?:\ue000\\d+\ue001)+$", "", out)[-1:]
-            b = re.sub("\ue000\\d+\ue001", "", piece)[:1]
-            if a and b and ((_is_latin(a) and (_is_latin(b) or _is_han(b))) or (_is_han(a) and _is_latin(b))):
-                out += " "
-        out += piece
-    return out

@@ -3,7 +3,6 @@
 The PDFs are typeset at test time from the seed's own records (tests/pdf_fixtures.py), so
 each layout must give back exactly the seed's records.
 """
-import io
 import os
 import subprocess
 import sys
@@ -13,11 +12,10 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from pdf_fixtures import LAYOUTS, Layout, write_chapter_pdf
+from pdf_fonts import register_cid
 from search.corpus import parse_chapter, record_to_dict
 from search.errors import CorpusError
 from search.indexer import build_index, current_generation, open_index
@@ -138,11 +136,10 @@ def _image_only(path):
 
 
 def _not_a_chapter(path):
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font = register_cid()
 
     def draw(c, number):
-        c.setFont("STSong-Light", 10)
+        c.setFont(font, 10)
         c.drawString(40, 500, "这是一份普通的笔记，没有任何条目标题。")
 
     return _canvas_pdf(path, draw)
