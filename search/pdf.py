@@ -22,6 +22,7 @@ _LOAD_ERRORS = {
     pdfium_c.FPDF_ERR_FORMAT: "not a readable PDF (corrupt or truncated)",
     pdfium_c.FPDF_ERR_FILE: "not a readable PDF (corrupt or truncated)",
 }
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
 # A horizontal path no thicker than this (points) is a rule, such as the footnote separator.
 _RULE_THICKNESS = 2.0
 
@@ -137,9 +138,11 @@ def _read_glyphs(path, number, textpage):
             raise CorpusError(
                 path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
             )
-        ch = chr(code)
+        ch, mark = chr(code), False
         if ch.isspace():
             ch = " "
+        elif ch in _SUPERSCRIPTS:
+            ch, mark = _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
         elif 0x2F00 <= code <= 0x2FDF or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
             # Kangxi radicals and compatibility ideographs look like (and mean) the ordinary
             # characters; some fonts map to them. Full NFKC would also turn ，into ",".
@@ -148,5 +151,5 @@ def _read_glyphs(path, number, textpage):
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, *origin)
         # Baselines and sizes to 0.1 pt: the layout compares and counts them.
         glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1),
-                            round(pdfium_c.FPDFText_GetFontSize(textpage, i), 1)))
+                            round(pdfium_c.FPDFText_GetFontSize(textpage, i), 1), mark))
     return glyphs

@@ -143,7 +143,7 @@ def _attach_markers(segments):
     for s in out:
         # Digits in smaller type on the line's own baseline are markers too.
         for g in s.glyphs:
-            if g.ch.isdigit() and g.size <= _SMALL * s.size:
+            if "0" <= g.ch <= "9" and g.size <= _SMALL * s.size:
                 g.mark = True
         s.measure()
     return out
