@@ -42,32 +42,36 @@ class PageContent:
     images: int = 0
 
 
-@dataclass
+@dataclass(eq=False)
 class _Segment:
     glyphs: list
     y: float = 0.0
     size: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
     cls: str = "left"  # left | right | span (across both columns)
 
     def __post_init__(self):
         self.measure()
 
     def measure(self):
-        main = [g for g in self.glyphs if g.ch != " " and not g.mark] or self.glyphs
-        self.size = Counter(g.size for g in main).most_common(1)[0][0]
-        self.y = Counter(g.y for g in main).most_common(1)[0][0]
-
-    @property
-    def x0(self):
-        return next((g.x0 for g in self.glyphs if g.ch != " "), self.glyphs[0].x0)
-
-    @property
-    def x1(self):
-        return max(g.x1 for g in self.glyphs)
+        """Baseline and size (the most common of its characters', markers aside), left and right edges."""
+        glyphs = self.glyphs
+        main = [g for g in glyphs if g.ch != " " and not g.mark] or glyphs
+        self.size, self.y = _mode([g.size for g in main]), _mode([g.y for g in main])
+        self.x0 = next((g.x0 for g in glyphs if g.ch != " "), glyphs[0].x0)
+        self.x1 = max(g.x1 for g in glyphs)
 
     @property
     def text(self):
         return "".join(g.ch for g in self.glyphs).strip()
+
+
+def _mode(values):
+    # Nearly every segment has one size and one baseline: skip the count then.
+    if min(values) == max(values):
+        return values[0]
+    return Counter(values).most_common(1)[0][0]
 
 
 @dataclass
