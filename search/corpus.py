@@ -300,6 +300,9 @@ class _ChapterReader:
         self.prev_ends = True  # did the previous body line end a paragraph?
         self.fn_item_index = 0
         self.in_footnotes = False
+        # A reader that knows where the markers are (the PDF reader) writes every one as a
+        # sentinel: a line without one then has none, and no number is taken for a marker.
+        self.explicit_markers = any("\ue000" in line.raw for line in lines)
 
     # -- driving
 
@@ -513,7 +516,7 @@ class _ChapterReader:
         """
         text = line.raw.strip()
         explicit = [int(m.group(1)) for m in _SENTINEL.finditer(text)]
-        if explicit:
+        if explicit or self.explicit_markers:
             return text, [self._take(n) for n in explicit]
         markers = []
         while True:

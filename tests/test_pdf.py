@@ -274,3 +274,35 @@ def test_an_image_only_page_among_text_pages_is_read_around_with_a_warning(tmp_p
     pdf.close()
     text, _ = read_pdf_text(typeset(LAYOUTS[0])[0])
     assert read_pdf_text(path) == (text, [f"{path}: page {pages} has no text layer, only images: its text is not indexed"])
+
+
+def test_a_number_in_a_paragraph_without_markers_is_text_not_a_marker(tmp_path):
+    # The PDF says which digits are markers; the text reader must not guess at the others.
+    font = register_cid()
+
+    def draw(c, number):
+        c.setFont(font, 12)
+        c.drawString(40, 540, "49. 与区域组织合作有关的项目")
+        c.setFont(font, 10)
+        c.drawString(60, 515, "安理会举行辩论，")
+        c.setFont(font, 6)
+        c.drawString(140, 519, "1")
+        c.setFont(font, 10)
+        c.drawString(143, 515, "成员")
+        c.drawString(40, 501, "发了言。")
+        c.drawString(60, 487, "会上有 2 位代表发了言，")
+        c.drawString(40, 473, "其中包括秘书长。")
+        c.setLineWidth(0.5)
+        c.line(40, 460, 100, 460)
+        c.setFont(font, 8)
+        c.drawString(40, 448, "1")
+        c.drawString(60, 448, "S/PV.5007。")
+
+    corpus = parse_chapter(_canvas_pdf(tmp_path / "c.pdf", draw))
+    assert [(p.kind, p.text, p.footnotes) for p in corpus.paragraphs] == [
+        ("heading", "49. 与区域组织合作有关的项目", ()),
+        ("paragraph", "安理会举行辩论，成员发了言。", (1,)),
+        ("paragraph", "会上有 2 位代表发了言，其中包括秘书长。", ()),
+    ]
+    assert [(f.number, f.text) for f in corpus.footnotes] == [(1, "S/PV.5007。")]
+    assert corpus.warnings == ()
