@@ -54,6 +54,7 @@ def measure(layout, repeat, runs, profile=False):
 
 
 def main(argv=None):
+    """Print a Markdown table of pages/s per layout."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--layout", action="append", help="layout name (repeatable; default: four of them)")
     parser.add_argument("--repeat", type=int, default=6, help="copies of the seed (6 is ~100 pages one-column)")

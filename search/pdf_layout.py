@@ -17,6 +17,8 @@ HEADING = 1.08  # type this much larger than the body's is a heading
 
 @dataclass(slots=True)
 class Glyph:
+    """One drawn character: its loose box across, its baseline and its font size."""
+
     ch: str
     x0: float
     x1: float
@@ -27,6 +29,8 @@ class Glyph:
 
 @dataclass(frozen=True)
 class Rule:
+    """A drawn horizontal line (or a row of underscores), such as the footnote separator."""
+
     x0: float
     x1: float
     y: float
@@ -34,6 +38,8 @@ class Rule:
 
 @dataclass
 class PageContent:
+    """What pdf.py reads of one page."""
+
     number: int
     width: float
     height: float
@@ -64,6 +70,7 @@ class _Segment:
 
     @property
     def text(self):
+        """The characters as drawn, markers as plain digits."""
         return "".join(g.ch for g in self.glyphs).strip()
 
 

@@ -24,6 +24,8 @@ MARGIN, GUTTER = 40.0, 20.0
 
 @dataclass(frozen=True)
 class Layout:
+    """How to typeset the chapter: the features one test layout exercises."""
+
     name: str
     columns: int = 1
     footnotes: str = "page"  # "page": one area across the page; "column": one under each column
@@ -165,6 +167,7 @@ class _Typesetter:
     # -- measuring
 
     def width(self, atom, size=BODY):
+        """Advance width of a character or marker atom."""
         kind, text = atom
         key = (text, MARK if kind == "m" else size)
         if key not in self.widths:
