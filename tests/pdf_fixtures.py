@@ -20,6 +20,7 @@ NOTE, NOTE_LEAD, HANG = 8.0, 10.0, 20.0
 MARK, MARK_RISE = 6.0, 3.5
 RULE_GAP = 6.0  # between the body and the footnote rule, and the rule and the first footnote
 MARGIN, GUTTER = 40.0, 20.0
+JOB_NUMBER, RUNNING_TITLE = "09-25533 (C)", "安全理事会惯例汇辑"
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class _Typesetter:
             from fontTools.ttLib import TTFont as FontToolsFont
 
             name = "NotoSansCJKsc-subset"
-            font_path = noto_truetype(set(chars) | set(variant_forms(chars).values()) | set("0123456789 ()-C"),
+            font_path = noto_truetype(set(chars) | set(variant_forms(chars).values()) | set(JOB_NUMBER + RUNNING_TITLE),
                                       font_dir)
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, str(font_path)))
@@ -210,7 +211,9 @@ class _Typesetter:
                 self._draw_notes(self.col_x[area], lines)
         width, height = self.layout.page
         if self.layout.running:
-            self._op(lambda c: (c.setFont(self.font, 8), c.drawString(MARGIN, height - 28, "09-25533 (C)")))
+            # A job number and a title at the top (the title dropped because it repeats), a page number below.
+            self._op(lambda c: (c.setFont(self.font, 8), c.drawString(MARGIN, height - 28, JOB_NUMBER)))
+            self._op(lambda c: (c.setFont(self.font, 8), c.drawRightString(width - MARGIN, height - 28, RUNNING_TITLE)))
             number = str(self.pages)
             self._op(lambda c: (c.setFont(self.font, 9), c.drawCentredString(width / 2, 20, number)))
         if self.layout.shuffle:

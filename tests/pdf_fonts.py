@@ -1,4 +1,5 @@
 """Fonts for the test PDFs: reportlab's built-in CID font, and a TrueType subset of Noto CJK."""
+import hashlib
 import io
 import unicodedata
 from pathlib import Path
@@ -24,7 +25,8 @@ def noto_truetype(chars, cache_dir):
     from fontTools.ttLib import TTFont as FontToolsFont
     from fontTools.ttLib import newTable
 
-    path = Path(cache_dir) / "NotoSansCJKsc-subset.ttf"
+    digest = hashlib.sha1("".join(sorted(chars)).encode()).hexdigest()[:12]
+    path = Path(cache_dir) / f"NotoSansCJKsc-subset-{digest}.ttf"
     if path.exists():
         return path
     font = FontToolsFont(NOTO_CJK, fontNumber=2, lazy=True)  # face 2 of the collection is SC

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from pdf_fixtures import LAYOUTS, Layout, write_chapter_pdf
+from pdf_fixtures import JOB_NUMBER, LAYOUTS, RUNNING_TITLE, Layout, write_chapter_pdf
 from pdf_fonts import register_cid
 from search.corpus import parse_chapter, record_to_dict
 from search.errors import CorpusError
@@ -84,11 +84,7 @@ def test_the_layouts_exercise_what_they_are_named_for(typeset):
 
 def test_kangxi_radicals_and_compatibility_ideographs_come_back_as_ordinary_characters(typeset):
     path, _ = typeset(next(layout for layout in LAYOUTS if layout.font == "noto"))
-    pdf = pdfium.PdfDocument(path)
-    try:
-        raw = "".join(page.get_textpage().get_text_range() for page in pdf)
-    finally:
-        pdf.close()
+    raw = _raw_text(path)
 
     def variants(text):
         return sorted({ch for ch in text if 0x2F00 <= ord(ch) <= 0x2FDF or 0xF900 <= ord(ch) <= 0xFAFF})
@@ -96,6 +92,23 @@ def test_kangxi_radicals_and_compatibility_ideographs_come_back_as_ordinary_char
     assert len(variants(raw)) >= 5  # the fixture really draws them
     text, warnings = read_pdf_text(path)
     assert (variants(text), warnings) == ([], [])
+
+
+def _raw_text(path):
+    """pdfium's own plain text of every page (only to check what a fixture draws)."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def test_running_heads_are_drawn_on_every_page_and_dropped(typeset):
+    path, stats = typeset(next(layout for layout in LAYOUTS if layout.name == "justified-with-running-heads"))
+    raw = _raw_text(path)
+    text, _ = read_pdf_text(path)
+    drawn = (raw.count(JOB_NUMBER), raw.count(RUNNING_TITLE))
+    assert (drawn, JOB_NUMBER in text, RUNNING_TITLE in text) == ((stats["pages"], stats["pages"]), False, False)
 
 
 def test_text_keeps_latin_spaces_and_has_none_between_chinese_characters(typeset):
