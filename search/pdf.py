@@ -125,31 +125,38 @@ def _read_glyphs(path, number, textpage):
     origin = ctypes.byref(x), ctypes.byref(y)
     glyphs = []
     textpage = textpage.raw  # the handle itself: the wrapper's lookup costs more than the call
+    # Local names: a module attribute lookup per call adds up over every character.
+    is_generated, get_unicode, map_error = (
+        pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError)
+    get_box, get_origin, get_size = (
+        pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize)
+    ox, oy = origin
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
-        if pdfium_c.FPDFText_IsGenerated(textpage, i):
+        if is_generated(textpage, i):
             # pdfium's own spaces and line breaks, guessed from gaps: we do our own.
             continue
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        code = get_unicode(textpage, i)
         if code < 0x20 and pdfium_c.FPDFText_IsHyphen(textpage, i):
             # pdfium reports a hyphen that ends a line as 0x02; the text has the hyphen as printed.
             code = 0x2D
-        if code in (0, 0xFFFD) or (code < 0x20 and code not in (9, 10, 13)) or pdfium_c.FPDFText_HasUnicodeMapError(
-                textpage, i):
+        if code in (0, 0xFFFD) or (code < 0x20 and code not in (9, 10, 13)) or map_error(textpage, i):
             raise CorpusError(
                 path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
             )
         ch, mark = chr(code), False
-        if ch.isspace():
-            ch = " "
-        elif ch in _SUPERSCRIPTS:
-            ch, mark = _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
-        elif 0x2F00 <= code <= 0x2FDF or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
+        if code < 0x3000:
+            if ch.isspace():
+                ch = " "
+            elif ch in _SUPERSCRIPTS:
+                ch, mark = _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
+            elif 0x2F00 <= code <= 0x2FDF:
+                ch = unicodedata.normalize("NFKC", ch)  # a Kangxi radical (see below)
+        elif 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
             # Kangxi radicals and compatibility ideographs look like (and mean) the ordinary
             # characters; some fonts map to them. Full NFKC would also turn ，into ",".
             ch = unicodedata.normalize("NFKC", ch)
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box)
-        pdfium_c.FPDFText_GetCharOrigin(textpage, i, *origin)
+        get_box(textpage, i, box)
+        get_origin(textpage, i, ox, oy)
         # Baselines and sizes to 0.1 pt: the layout compares and counts them.
-        glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1),
-                            round(pdfium_c.FPDFText_GetFontSize(textpage, i), 1), mark))
+        glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1), round(get_size(textpage, i), 1), mark))
     return glyphs
