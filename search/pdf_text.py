@@ -26,8 +26,8 @@ class _Block:
 def compose_text(pages):
     """The chapter text of the pages: one line per heading and paragraph, then the footnotes."""
     laid = [lay_out_page(page) for page in pages]
-    _drop_running_heads(laid)
     body_size = _body_size(pages)
+    _drop_running_heads(laid, body_size)
     lefts = _typical_lefts(laid)
     blocks, footnotes = [], []
     for page, (rows, rules) in zip(pages, laid):
@@ -51,7 +51,8 @@ def compose_text(pages):
 
 
 def _row_key(row):
-    return re.sub(r"\d+", "#", " ".join(s.text for s in row))
+    # The same words (numbers aside) at the same height of the page.
+    return round(row[0].y / 2), re.sub(r"\d+", "#", " ".join(s.text for s in row))
 
 
 def _edge_rows(rows):
@@ -65,12 +66,14 @@ def _edge_rows(rows):
     return found
 
 
-def _drop_running_heads(laid):
+def _drop_running_heads(laid, body_size):
     """Drop page numbers, job numbers ("09-25533 (C)") and titles repeated at the top or bottom of pages."""
     keys = Counter(_row_key(rows[i]) for rows, _ in laid for i in set(_edge_rows(rows)))
     for rows, _ in laid:
         for i in sorted(set(_edge_rows(rows)), reverse=True):
             row = rows[i]
+            if max(s.size for s in row) > body_size:
+                continue  # a heading that happens to open pages ("初步程序"), not a running head
             if all(_RUNNING.fullmatch(s.text) for s in row) or keys[_row_key(row)] >= 3:
                 del rows[i]
 
