@@ -319,3 +319,25 @@ def test_a_number_in_a_paragraph_without_markers_is_text_not_a_marker(tmp_path):
     ]
     assert [(f.number, f.text) for f in corpus.footnotes] == [(1, "S/PV.5007。")]
     assert corpus.warnings == ()
+
+
+def test_a_heading_opening_several_pages_is_not_taken_for_a_running_head(tmp_path):
+    font = register_cid()
+
+    def draw(c, number):
+        top = 540
+        if number == 1:
+            c.setFont(font, 12)
+            c.drawString(40, 540, "49. 与区域组织合作有关的项目")
+            top = 500
+        c.setFont(font, 11)
+        c.drawString(40, top, "初步程序")
+        c.setFont(font, 10)
+        c.drawString(60, top - 30, f"安理会举行了第 {number} 次")
+        c.drawString(40, top - 44, "辩论。")
+
+    corpus = parse_chapter(_canvas_pdf(tmp_path / "c.pdf", draw, pages=4))
+    assert [(p.kind, p.text) for p in corpus.paragraphs] == [
+        ("heading", "49. 与区域组织合作有关的项目"),
+        *[item for n in range(1, 5) for item in (("heading", "初步程序"), ("paragraph", f"安理会举行了第 {n} 次辩论。"))],
+    ]
