@@ -36,13 +36,15 @@ class Layout:
     justify: bool = False  # full lines stretched with character spacing (Tc)
     running: bool = False  # a job number at the top and a page number at the bottom of each page
     font: str = "cid"  # "cid": reportlab's STSong-Light; "noto": an embedded TrueType subset
+    raised_note_numbers: bool = False  # footnote numbers below the rule as small raised digits too
     page: tuple = (420.0, 595.0)
 
 
 LAYOUTS = [
     Layout("one-column"),
     Layout("two-columns-spanning-headings", columns=2, span_headings=True, page=(595.0, 842.0)),
-    Layout("two-columns-footnotes-per-column", columns=2, footnotes="column", page=(595.0, 842.0)),
+    Layout("two-columns-footnotes-per-column", columns=2, footnotes="column", raised_note_numbers=True,
+           page=(595.0, 842.0)),
     Layout("small-pages-footnotes-continued", columns=2, footnotes="column", page=(420.0, 380.0)),
     Layout("text-rise-markers", rise=True, justify=True),
     Layout("shuffled-drawing-order", columns=2, span_headings=True, shuffle=True, page=(595.0, 842.0)),
@@ -349,7 +351,9 @@ class _Typesetter:
             atoms = [("c", ch) for ch in text]
             self._op(lambda c, b=baseline, a=atoms: self.draw_atoms(c, x + HANG, b, a, NOTE, 0.0))
             if number is not None:
-                self._op(lambda c, b=baseline, n=str(number): (c.setFont(self.font, NOTE), c.drawString(x, b, n)))
+                size, rise = (MARK, MARK_RISE * 0.8) if self.layout.raised_note_numbers else (NOTE, 0.0)
+                self._op(lambda c, b=baseline + rise, n=str(number), size=size: (
+                    c.setFont(self.font, size), c.drawString(x, b, n)))
 
 
 def _balanced(heights):
