@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .errors import CorpusError
 from .layout import (
+    SENTINEL,
     UNIT_AFTER,
     ends_sentence,
     find_markers,
@@ -102,6 +103,9 @@ class _ChapterReader:
         self.file = display_path(path)
         self.lines = [line for line in lines if line.text]
         self.trailing = _keeps_trailing_spaces(self.lines)
+        # A reader that knows where the markers are (the PDF reader) writes every one of them as a
+        # sentinel: then a number on a line without one is text ("会上有 2 位代表"), never a guess.
+        self.explicit_markers = any(SENTINEL.search(line.raw) for line in self.lines)
         self.blocks = []
         self.footnotes = []
         self.problems = []  # (line, message): what the ingestion checks found
@@ -331,7 +335,10 @@ class _ChapterReader:
         line = body[i]
         before = self.block.pieces[-1] if self.block.pieces else ""
         after = body[i + 1].text if i + 1 < len(body) else ""
-        text, numbers = find_markers(line.text, self.next_marker, before, after)
+        if self.explicit_markers and not SENTINEL.search(line.text):
+            text, numbers = line.text, []
+        else:
+            text, numbers = find_markers(line.text, self.next_marker, before, after)
         for number in numbers:
             if number != self.next_marker:
                 self.problems.append((line.no, f"item {self.item}: footnote marker {self.next_marker} "
