@@ -22,7 +22,7 @@ def seed_corpus():
 
 # --- web (tests/test_web.py, test_api.py, test_browser.py) ---
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "tantivy")
 
 
 @pytest.fixture(scope="session")

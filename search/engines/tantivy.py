@@ -1,0 +1,311 @@
+"""The tantivy back end: the same matching as the Whoosh engine, done in Rust (REPERTOIRE_ENGINE=tantivy).
+
+tantivy 0.27 through its Python binding (tantivy-py). Everything a query needs is answered inside
+tantivy, so that no per-document work is done in Python at query time:
+
+- `grams`: the bigrams of the normalised, space-free text, made here and indexed with tantivy's
+  whitespace tokenizer (its ngram tokenizer puts every token at position 0), one position per
+  bigram, so that a string of n >= 3 characters is the phrase of its n - 1 bigrams: an exact
+  substring match, without checking texts. `chars`: the single characters, for one-character
+  strings (a phrase of one term makes tantivy panic: strings of 1-2 characters are term queries).
+- Filters are term queries on raw-tokenized fields, the date range a range query on a fast field;
+  the facet counts are terms aggregations on fast fields (exact: `size` above the cardinality).
+- Ranking: score = tier x TIER + BM25 of the query's bigrams, as one boolean query (constant-score
+  clauses for the tiers); ties go to document order, resolved here on the page's boundary group.
+  Date and document order are fast fields tantivy sorts by.
+- Records are stored as their JSON (`data`); look-ups are term queries on `id` and `pos`.
+
+tantivy writes new files and renames meta.json atomically, never changing a file in place, so an
+incremental build works on hard links of the previous version (search.store) and leaves it intact.
+"""
+import base64
+import json
+import operator
+from pathlib import Path
+
+import tantivy
+from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
+
+from ..analysis import bigrams, normalize, squash
+from ..errors import IndexError_
+from ..params import FACETS
+from ..query import Matches
+from . import Engine, engine_files
+
+RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol")
+FAST = {"kind", "meeting", "year", "country", "org"}  # aggregated: fast (column) fields
+UNDATED = 99999999  # undated records sort after every date
+ORDER_BITS = 36     # datekey = date << 36 | order: one i64 sorts by date, then document order
+AGG_SIZE = 60000    # terms aggregation buckets: above any facet's cardinality, so counts are exact
+HEAP = 512_000_000  # indexing memory: fewer, larger segments (fewer merges, faster queries)
+PER_TERM = 64.0     # BM25 of one query term is below idf * (k1 + 1) < 64 for any index size
+
+
+def _schema():
+    sb = SchemaBuilder()
+    for name in RAW:
+        sb.add_text_field(name, stored=name == "pos", tokenizer_name="raw", index_option="basic",
+                          fast=name in FAST)
+    sb.add_text_field("grams", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("chars", tokenizer_name="whitespace", index_option="freq")
+    for name in ("order", "dateint", "datekey"):
+        sb.add_integer_field(name, fast=True)
+    sb.add_bytes_field("data", stored=True)
+    return sb.build()
+
+
+SCHEMA = _schema()
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _tantivy_json(doc):
+    """One document as the JSON tantivy parses itself (one call per document, no Python objects)."""
+    text = squash(normalize(doc["text"]))
+    if doc["order"] >= 1 << ORDER_BITS:
+        raise IndexError_(f"{doc['id']}: document order {doc['order']} beyond 2**{ORDER_BITS}")
+    fields = {
+        "id": doc["id"], "pos": f"{doc['chapter']}:{doc['cls']}:{doc['seq']}", "kind": doc["kind"],
+        "chapter": doc["chapter"], "country": list(dict.fromkeys(doc["country"])),
+        "org": list(dict.fromkeys(doc["org"])), "symbol": list(dict.fromkeys(doc["symbol"])),
+        "grams": " ".join(map(operator.add, text, text[1:])), "chars": " ".join(text),
+        "order": doc["order"], "dateint": doc["dateint"],
+        "datekey": ((doc["dateint"] or UNDATED) << ORDER_BITS) | doc["order"],
+        # Bytes fields take base64 in JSON; the record's JSON comes back as bytes.
+        "data": base64.b64encode(doc["data"].encode("utf-8")).decode("ascii"),
+    }
+    for name in ("meeting", "year"):
+        if doc[name] is not None:
+            fields[name] = doc[name]
+    return json.dumps(fields, ensure_ascii=False)
+
+
+# State shared with forked workers (set just before they fork, so nothing but results is pickled).
+_BUILD = {}
+
+
+def _prepare(i):
+    """Worker: parse chapter `i` and turn its documents into tantivy's JSON."""
+    loaded = _BUILD["load"](_BUILD["jobs"][i])
+    return loaded.summary, [_tantivy_json(d) for d in loaded.documents]
+
+
+def _prepared(jobs, load, procs):
+    """(summary, documents) of every chapter in job order, parsed by `procs` forked workers.
+
+    Parsing is Python and the bulk of a build; tantivy indexes on its own threads meanwhile."""
+    _BUILD.update(jobs=jobs, load=load)
+    try:
+        if procs <= 1:
+            yield from map(_prepare, range(len(jobs)))
+            return
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(procs) as pool:
+            yield from pool.imap(_prepare, range(len(jobs)))
+    finally:
+        _BUILD.clear()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _must(*queries):
+    return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def _contains(key):
+    """Documents whose normalised, space-free text contains `key` (itself normalised, space-free)."""
+    if len(key) == 1:
+        return Query.term_query(SCHEMA, "chars", key)
+    if len(key) == 2:
+        return Query.term_query(SCHEMA, "grams", key)
+    return Query.phrase_query(SCHEMA, "grams", bigrams(key))
+
+
+def _term(term):
+    """A term's match: its string, or (unquoted) each of its words somewhere."""
+    exact = _contains(term.key)
+    words = [squash(w) for w in term.words if squash(w)]
+    if term.exact or not words or tuple(term.words) == (term.key,):
+        return exact
+    return Query.boolean_query([(Occur.Should, exact), (Occur.Should, _must(*map(_contains, words)))])
+
+
+def _any(queries):
+    queries = list(queries)
+    return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def _text(parsed):
+    """The text match (None: every document), without scores."""
+    clauses = [(Occur.Must, _any(map(_term, clause))) for clause in parsed.clauses]
+    excluded = [(Occur.MustNot, _contains(t.key)) for t in parsed.excluded]
+    if not clauses and not excluded:
+        return None
+    if not clauses:
+        clauses = [(Occur.Must, Query.all_query())]
+    return Query.boolean_query(clauses + excluded)
+
+
+def _ranked(parsed, match):
+    """`match` scored tier x TIER + BM25: tier 1 for a key of every clause, +1 for the whole string."""
+    grams = dict.fromkeys(g for t in parsed.positive for g in bigrams(t.key))
+    tier = max(1000.0, PER_TERM * len(grams))  # above any BM25 of these terms: groups never mix
+    parts = [(Occur.Must, Query.const_score_query(match, 0.0))]
+    exact_all = _must(*(_any(_contains(t.key) for t in clause) for clause in parsed.clauses))
+    parts.append((Occur.Should, Query.const_score_query(exact_all, tier)))
+    if parsed.whole is not None:
+        parts.append((Occur.Should, Query.const_score_query(_contains(parsed.whole.key), tier)))
+    for g in grams:
+        parts.append((Occur.Should, Query.term_query(SCHEMA, "chars" if len(g) == 1 else "grams", g)))
+    return Query.boolean_query(parts)
+
+
+def _exact(parsed, record):
+    """The top ranking group: the record contains a key of every clause (checked on its text)."""
+    text = squash(normalize(record["text"]))
+    return all(any(t.key in text for t in clause) for clause in parsed.clauses)
+
+
+class TantivyEngine(Engine):
+    """An open tantivy index version."""
+
+    name = "tantivy"
+
+    @classmethod
+    def write(cls, folder, *, create, remove, jobs, load, on_chapter, progress):
+        from ..build import build_procs
+
+        if not create and not remove and not jobs:
+            return
+        folder = str(folder)
+        index = Index(SCHEMA, folder, reuse=False) if create else Index.open(folder)
+        # Two indexing threads: the parsing workers take the other cores' time.
+        writer = index.writer(heap_size=HEAP, num_threads=2)
+        try:
+            for key in remove:
+                writer.delete_documents_by_term("chapter", key)
+            for summary, docs in _prepared(jobs, load, build_procs(jobs)):
+                for doc in docs:
+                    writer.add_json(doc)
+                on_chapter(summary)
+                progress(summary["units"])
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        writer.wait_merging_threads()  # merged before the swap: the served version is final
+
+    def __init__(self, version, manifest):
+        super().__init__(version, manifest)
+        folder = engine_files(version)
+        try:
+            self._index = Index.open(str(folder))
+        except (ValueError, OSError) as exc:
+            raise IndexError_(f"{folder}: cannot open the index: {exc}") from None
+        # A version folder never changes: no reload thread; one searcher serves every thread
+        # (tantivy's searcher is thread-safe and releases the GIL while it searches).
+        self._index.config_reader("manual", 0)
+        self._searcher = self._index.searcher()
+
+    def close(self):
+        self._searcher = None
+
+    # --- matching ---
+
+    def _filters(self, params):
+        """{facet or "date": query} of the active filters."""
+        out = {f: Query.term_set_query(SCHEMA, f, list(values)) for f, values in params.filters().items()}
+        span = params.date_range()
+        if span:
+            out["date"] = Query.range_query(SCHEMA, "dateint", FieldType.Integer, span[0], span[1])
+        return out
+
+    def _counts(self, text, filters):
+        """Disjunctive facet counts: each facet over the text match and every other facet's filter."""
+        s = self._searcher
+        counts = {}
+        groups = {}  # facets counted over the same filters share one aggregation
+        for f in FACETS:
+            others = tuple(name for name in filters if name != f)
+            groups.setdefault(others, []).append(f)
+        for others, facets in groups.items():
+            parts = ([text] if text is not None else []) + [filters[name] for name in others]
+            query = _must(*parts) if parts else Query.all_query()
+            aggs = {f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in facets}
+            result = s.aggregate(query, aggs)
+            for f in facets:
+                counts[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
+        return counts
+
+    def match(self, parsed, params, sort):
+        s = self._searcher
+        text = _text(parsed)
+        filters = self._filters(params)
+        counts = self._counts(text, filters)
+        parts = ([text] if text is not None else []) + list(filters.values())
+        match = _must(*parts) if parts else Query.all_query()
+        start, end = (params.page - 1) * params.per_page, params.page * params.per_page
+        if sort == "relevance":
+            total, page = self._ranked_page(_ranked(parsed, match), start, end)
+        else:
+            field = "datekey" if sort == "date" else "order"
+            result = s.search(match, params.per_page, True, field, start, Order.Asc)
+            total, page = result.count, [a for _, a in result.hits]
+        records = [self._stored(a) for a in page]
+        return Matches(total, tuple((r, _exact(parsed, r)) for r in records), counts)
+
+    def _ranked_page(self, query, start, end):
+        """(total, addresses of hits start:end) by score, ties in document order.
+
+        tantivy breaks ties by its own doc address; fetch until the group tied with the page's last
+        hit is complete, then order by (score, order)."""
+        s = self._searcher
+        limit = end + 64
+        while True:
+            result = s.search(query, limit, True)
+            hits = result.hits
+            if len(hits) < limit or len(hits) < end or hits[-1][0] != hits[end - 1][0]:
+                break
+            limit *= 8
+        if start >= len(hits):
+            return result.count, []
+        orders = s.fast_field_values("order", [a for _, a in hits])
+        ranked = sorted(zip(hits, orders), key=lambda h: (-h[0][0], h[1]))
+        return result.count, [a for (_, a), _ in ranked[start:end]]
+
+    def _stored(self, address):
+        return json.loads(self._searcher.doc(address)["data"][0])
+
+    # --- look-ups ---
+
+    def _first(self, field, value):
+        result = self._searcher.search(Query.term_query(SCHEMA, field, value), 1, False)
+        return self._searcher.doc(result.hits[0][1]) if result.hits else None
+
+    def lookup(self, record_id):
+        doc = self._first("id", record_id)
+        if doc is None:
+            return None
+        _, cls, seq = doc["pos"][0].rsplit(":", 2)
+        return json.loads(doc["data"][0]), cls, int(seq)
+
+    def at(self, chapter, cls, seq):
+        doc = self._first("pos", f"{chapter}:{cls}:{seq}")
+        return json.loads(doc["data"][0]) if doc is not None else None
+
+    def _of(self, facet, value, kinds):
+        query = Query.term_query(SCHEMA, facet, value)
+        if kinds:
+            query = _must(query, Query.term_set_query(SCHEMA, "kind", list(kinds)))
+        return query
+
+    def records_of(self, facet, value, page=1, per_page=20, kinds=None):
+        result = self._searcher.search(self._of(facet, value, kinds), per_page, True, "order",
+                                       (page - 1) * per_page, Order.Asc)
+        return result.count, [self._stored(a) for _, a in result.hits]
+
+    def count_of(self, facet, value):
+        return self._searcher.search(self._of(facet, value, None), 1, True).count
