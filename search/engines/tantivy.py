@@ -21,6 +21,9 @@ incremental build works on hard links of the previous version (search.store) and
 import base64
 import json
 import operator
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -38,6 +41,8 @@ UNDATED = 99999999  # undated records sort after every date
 ORDER_BITS = 36     # datekey = date << 36 | order: one i64 sorts by date, then document order
 AGG_SIZE = 60000    # terms aggregation buckets: above any facet's cardinality, so counts are exact
 HEAP = 512_000_000  # indexing memory: fewer, larger segments (fewer merges, faster queries)
+POOL_SIZE = 4       # threads for facet aggregations (one per disjunctive group at most)
+CACHE = 512         # answers kept per open version (repeated queries, page after page)
 PER_TERM = 64.0     # BM25 of one query term is below idf * (k1 + 1) < 64 for any index size
 
 
@@ -126,11 +131,15 @@ def _contains(key):
 
 def _term(term):
     """A term's match: its string, or (unquoted) each of its words somewhere."""
-    exact = _contains(term.key)
+    if _key_only(term):
+        return _contains(term.key)
     words = [squash(w) for w in term.words if squash(w)]
-    if term.exact or not words or tuple(term.words) == (term.key,):
-        return exact
-    return Query.boolean_query([(Occur.Should, exact), (Occur.Should, _must(*map(_contains, words)))])
+    apart = _must(*map(_contains, dict.fromkeys(words)))
+    if "".join(words) == term.key:
+        # A text containing the string contains each of its words: the words alone are the
+        # same match, and cheaper (no phrase positions to check over every candidate).
+        return apart
+    return Query.boolean_query([(Occur.Should, _contains(term.key)), (Occur.Should, apart)])
 
 
 def _any(queries):
@@ -149,13 +158,22 @@ def _text(parsed):
     return Query.boolean_query(clauses + excluded)
 
 
+def _key_only(term):
+    """True when the term matches its string only (so every match is in the top group)."""
+    return term.exact or not any(squash(w) for w in term.words) or tuple(term.words) == (term.key,)
+
+
 def _ranked(parsed, match):
     """`match` scored tier x TIER + BM25: tier 1 for a key of every clause, +1 for the whole string."""
     grams = dict.fromkeys(g for t in parsed.positive for g in bigrams(t.key))
     tier = max(1000.0, PER_TERM * len(grams))  # above any BM25 of these terms: groups never mix
-    parts = [(Occur.Must, Query.const_score_query(match, 0.0))]
-    exact_all = _must(*(_any(_contains(t.key) for t in clause) for clause in parsed.clauses))
-    parts.append((Occur.Should, Query.const_score_query(exact_all, tier)))
+    if all(map(_key_only, parsed.positive)):
+        # Every match contains a key of every clause: no second pass over the phrases.
+        parts = [(Occur.Must, Query.const_score_query(match, tier))]
+    else:
+        exact_all = _must(*(_any(_contains(t.key) for t in clause) for clause in parsed.clauses))
+        parts = [(Occur.Must, Query.const_score_query(match, 0.0)),
+                 (Occur.Should, Query.const_score_query(exact_all, tier))]
     if parsed.whole is not None:
         parts.append((Occur.Should, Query.const_score_query(_contains(parsed.whole.key), tier)))
     for g in grams:
@@ -209,9 +227,12 @@ class TantivyEngine(Engine):
         # (tantivy's searcher is thread-safe and releases the GIL while it searches).
         self._index.config_reader("manual", 0)
         self._searcher = self._index.searcher()
+        self._pool = ThreadPoolExecutor(POOL_SIZE, thread_name_prefix="tantivy-agg")
+        self._lock = threading.Lock()
+        self._cache = OrderedDict()  # (params, sort) -> Matches: the version never changes
 
     def close(self):
-        self._searcher = None
+        self._pool.shutdown(wait=True)
 
     # --- matching ---
 
@@ -224,27 +245,39 @@ class TantivyEngine(Engine):
         return out
 
     def _counts(self, text, filters):
-        """Disjunctive facet counts: each facet over the text match and every other facet's filter."""
-        s = self._searcher
-        counts = {}
-        groups = {}  # facets counted over the same filters share one aggregation
+        """Disjunctive facet counts: each facet over the text match and every other facet's filter.
+
+        Facets counted over the same filters share one aggregation; the aggregations run on the
+        pool's threads (tantivy releases the GIL) while the caller ranks the page."""
+        groups = {}
         for f in FACETS:
-            others = tuple(name for name in filters if name != f)
-            groups.setdefault(others, []).append(f)
+            groups.setdefault(tuple(name for name in filters if name != f), []).append(f)
+        futures = []
         for others, facets in groups.items():
             parts = ([text] if text is not None else []) + [filters[name] for name in others]
             query = _must(*parts) if parts else Query.all_query()
             aggs = {f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in facets}
-            result = s.aggregate(query, aggs)
-            for f in facets:
-                counts[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
-        return counts
+            futures.append((facets, self._pool.submit(self._searcher.aggregate, query, aggs)))
+        return futures
 
     def match(self, parsed, params, sort):
+        key = (params, sort)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        found = self._match(parsed, params, sort)
+        with self._lock:
+            self._cache[key] = found
+            while len(self._cache) > CACHE:
+                self._cache.popitem(last=False)
+        return found
+
+    def _match(self, parsed, params, sort):
         s = self._searcher
         text = _text(parsed)
         filters = self._filters(params)
-        counts = self._counts(text, filters)
+        pending = self._counts(text, filters)
         parts = ([text] if text is not None else []) + list(filters.values())
         match = _must(*parts) if parts else Query.all_query()
         start, end = (params.page - 1) * params.per_page, params.page * params.per_page
@@ -254,8 +287,13 @@ class TantivyEngine(Engine):
             field = "datekey" if sort == "date" else "order"
             result = s.search(match, params.per_page, True, field, start, Order.Asc)
             total, page = result.count, [a for _, a in result.hits]
-        records = [self._stored(a) for a in page]
-        return Matches(total, tuple((r, _exact(parsed, r)) for r in records), counts)
+        hits = tuple((r, _exact(parsed, r)) for r in map(self._stored, page))
+        counts = {}
+        for facets, future in pending:
+            result = future.result()
+            for f in facets:
+                counts[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
+        return Matches(total, hits, {f: counts[f] for f in FACETS})
 
     def _ranked_page(self, query, start, end):
         """(total, addresses of hits start:end) by score, ties in document order.
@@ -263,15 +301,19 @@ class TantivyEngine(Engine):
         tantivy breaks ties by its own doc address; fetch until the group tied with the page's last
         hit is complete, then order by (score, order)."""
         s = self._searcher
-        limit = end + 64
+        # Copies of a text score alike: fetch well past the page so that one search usually holds
+        # the whole tied group.
+        limit = end + 1024
         while True:
             result = s.search(query, limit, True)
             hits = result.hits
-            if len(hits) < limit or len(hits) < end or hits[-1][0] != hits[end - 1][0]:
+            if len(hits) < limit or hits[-1][0] != hits[end - 1][0]:
                 break
             limit *= 8
         if start >= len(hits):
             return result.count, []
+        last = hits[min(end, len(hits)) - 1][0]
+        hits = [h for h in hits if h[0] >= last]  # the page and everything tied with its last hit
         orders = s.fast_field_values("order", [a for _, a in hits])
         ranked = sorted(zip(hits, orders), key=lambda h: (-h[0][0], h[1]))
         return result.count, [a for (_, a), _ in ranked[start:end]]
