@@ -5,12 +5,12 @@ tantivy, so that no per-document work is done in Python at query time:
 
 - `grams`: the bigrams of the normalised, space-free text, made here and indexed with tantivy's
   whitespace tokenizer (its ngram tokenizer puts every token at position 0), one position per
-  bigram, so that a string of n >= 3 characters is the phrase of its n - 1 bigrams: an exact
+  bigram, so that a string of n >= 3 characters is a phrase of its bigrams: an exact
   substring match, without checking texts. `chars`: the single characters, for one-character
   strings (a phrase of one term makes tantivy panic: strings of 1-2 characters are term queries).
 - Filters are term queries on raw-tokenized fields, the date range a range query on a fast field;
   the facet counts are terms aggregations on fast fields (exact: `size` above the cardinality).
-- Ranking: score = tier x TIER + BM25 of the query's bigrams, as one boolean query (constant-score
+- Ranking: score = tier x TIER + the match's own BM25, as one boolean query (constant-score
   clauses for the tiers); ties go to document order, resolved here on the page's boundary group.
   Date and document order are fast fields tantivy sorts by.
 - Records are stored as their JSON (`data`); look-ups are term queries on `id` and `pos`.
@@ -24,12 +24,13 @@ import operator
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
 from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
 
-from ..analysis import bigrams, normalize, squash
+from ..analysis import normalize, squash
 from ..errors import IndexError_
 from ..params import FACETS
 from ..query import Matches
@@ -96,19 +97,21 @@ def _prepare(i):
     return loaded.summary, [_tantivy_json(d) for d in loaded.documents]
 
 
-def _prepared(jobs, load, procs):
-    """(summary, documents) of every chapter in job order, parsed by `procs` forked workers.
+@contextmanager
+def _parsing(jobs, load, procs):
+    """An iterator of (summary, documents) of every chapter in job order, parsed by `procs` workers.
 
-    Parsing is Python and the bulk of a build; tantivy indexes on its own threads meanwhile."""
+    Parsing is Python and the bulk of a build; tantivy indexes on its own threads meanwhile. The
+    workers fork before the index writer starts its threads."""
     _BUILD.update(jobs=jobs, load=load)
     try:
         if procs <= 1:
-            yield from map(_prepare, range(len(jobs)))
+            yield map(_prepare, range(len(jobs)))
             return
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(procs) as pool:
-            yield from pool.imap(_prepare, range(len(jobs)))
+            yield pool.imap(_prepare, range(len(jobs)))
     finally:
         _BUILD.clear()
 
@@ -126,7 +129,10 @@ def _contains(key):
         return Query.term_query(SCHEMA, "chars", key)
     if len(key) == 2:
         return Query.term_query(SCHEMA, "grams", key)
-    return Query.phrase_query(SCHEMA, "grams", bigrams(key))
+    # Every other bigram, and the last, tile the string: their positions alone pin it down, with
+    # half the positions to check of the phrase of all its bigrams.
+    offsets = [*range(0, len(key) - 2, 2), len(key) - 2]
+    return Query.phrase_query(SCHEMA, "grams", [(i, key[i:i + 2]) for i in offsets])
 
 
 def _term(term):
@@ -164,21 +170,20 @@ def _key_only(term):
 
 
 def _ranked(parsed, match):
-    """`match` scored tier x TIER + BM25: tier 1 for a key of every clause, +1 for the whole string."""
-    grams = dict.fromkeys(g for t in parsed.positive for g in bigrams(t.key))
-    tier = max(1000.0, PER_TERM * len(grams))  # above any BM25 of these terms: groups never mix
-    if all(map(_key_only, parsed.positive)):
-        # Every match contains a key of every clause: no second pass over the phrases.
-        parts = [(Occur.Must, Query.const_score_query(match, tier))]
-    else:
+    """`match` scored tier x TIER + its own BM25: tier 1 for a key of every clause, +1 for the whole string.
+
+    The match's own scores (BM25 of its phrases and terms) rank within a group: no second pass
+    over the postings. TIER is above any BM25 the query's terms can give, so groups never mix."""
+    size = sum(len(t.key) + sum(len(w) for w in t.words) for t in parsed.positive)  # >= its terms
+    tier = max(1000.0, PER_TERM * size)
+    parts = [(Occur.Must, match)]
+    if not all(map(_key_only, parsed.positive)):
         exact_all = _must(*(_any(_contains(t.key) for t in clause) for clause in parsed.clauses))
-        parts = [(Occur.Must, Query.const_score_query(match, 0.0)),
-                 (Occur.Should, Query.const_score_query(exact_all, tier))]
+        parts.append((Occur.Should, Query.const_score_query(exact_all, tier)))
+    # (When every term matches its string only, every match is in group 1: nothing to add.)
     if parsed.whole is not None:
         parts.append((Occur.Should, Query.const_score_query(_contains(parsed.whole.key), tier)))
-    for g in grams:
-        parts.append((Occur.Should, Query.term_query(SCHEMA, "chars" if len(g) == 1 else "grams", g)))
-    return Query.boolean_query(parts)
+    return match if len(parts) == 1 else Query.boolean_query(parts)
 
 
 def _exact(parsed, record):
@@ -199,21 +204,22 @@ class TantivyEngine(Engine):
         if not create and not remove and not jobs:
             return
         folder = str(folder)
-        index = Index(SCHEMA, folder, reuse=False) if create else Index.open(folder)
-        # Two indexing threads: the parsing workers take the other cores' time.
-        writer = index.writer(heap_size=HEAP, num_threads=2)
-        try:
-            for key in remove:
-                writer.delete_documents_by_term("chapter", key)
-            for summary, docs in _prepared(jobs, load, build_procs(jobs)):
-                for doc in docs:
-                    writer.add_json(doc)
-                on_chapter(summary)
-                progress(summary["units"])
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
+        with _parsing(jobs, load, build_procs(jobs)) as chapters:
+            index = Index(SCHEMA, folder, reuse=False) if create else Index.open(folder)
+            # Two indexing threads: the parsing workers take the other cores' time.
+            writer = index.writer(heap_size=HEAP, num_threads=2)
+            try:
+                for key in remove:
+                    writer.delete_documents_by_term("chapter", key)
+                for summary, docs in chapters:
+                    for doc in docs:
+                        writer.add_json(doc)
+                    on_chapter(summary)
+                    progress(summary["units"])
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
         writer.wait_merging_threads()  # merged before the swap: the served version is final
 
     def __init__(self, version, manifest):
