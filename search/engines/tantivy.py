@@ -170,7 +170,8 @@ def _key_only(term):
 
 
 def _ranked(parsed, match):
-    """`match` scored tier x TIER + its own BM25: tier 1 for a key of every clause, +1 for the whole string.
+    """(`match` scored tier x TIER + its own BM25, TIER): tier 1 for a key of every clause, +1 for the
+    whole string.
 
     The match's own scores (BM25 of its phrases and terms) rank within a group: no second pass
     over the postings. TIER is above any BM25 the query's terms can give, so groups never mix."""
@@ -183,7 +184,7 @@ def _ranked(parsed, match):
     # (When every term matches its string only, every match is in group 1: nothing to add.)
     if parsed.whole is not None:
         parts.append((Occur.Should, Query.const_score_query(_contains(parsed.whole.key), tier)))
-    return match if len(parts) == 1 else Query.boolean_query(parts)
+    return (match if len(parts) == 1 else Query.boolean_query(parts)), tier
 
 
 def _exact(parsed, record):
@@ -287,13 +288,17 @@ class TantivyEngine(Engine):
         parts = ([text] if text is not None else []) + list(filters.values())
         match = _must(*parts) if parts else Query.all_query()
         start, end = (params.page - 1) * params.per_page, params.page * params.per_page
+        key_only = all(map(_key_only, parsed.positive))
         if sort == "relevance":
-            total, page = self._ranked_page(_ranked(parsed, match), start, end)
+            query, tier = _ranked(parsed, match)
+            total, page = self._ranked_page(query, start, end)
+            # The score says the group: no need to look at the texts.
+            hits = tuple((self._stored(a), key_only or score >= tier) for score, a in page)
         else:
             field = "datekey" if sort == "date" else "order"
             result = s.search(match, params.per_page, True, field, start, Order.Asc)
-            total, page = result.count, [a for _, a in result.hits]
-        hits = tuple((r, _exact(parsed, r)) for r in map(self._stored, page))
+            total = result.count
+            hits = tuple((r, key_only or _exact(parsed, r)) for r in (self._stored(a) for _, a in result.hits))
         counts = {}
         for facets, future in pending:
             result = future.result()
@@ -302,7 +307,7 @@ class TantivyEngine(Engine):
         return Matches(total, hits, {f: counts[f] for f in FACETS})
 
     def _ranked_page(self, query, start, end):
-        """(total, addresses of hits start:end) by score, ties in document order.
+        """(total, (score, address) of hits start:end) by score, ties in document order.
 
         tantivy breaks ties by its own doc address; fetch until the group tied with the page's last
         hit is complete, then order by (score, order)."""
@@ -322,7 +327,7 @@ class TantivyEngine(Engine):
         hits = [h for h in hits if h[0] >= last]  # the page and everything tied with its last hit
         orders = s.fast_field_values("order", [a for _, a in hits])
         ranked = sorted(zip(hits, orders), key=lambda h: (-h[0][0], h[1]))
-        return result.count, [a for (_, a), _ in ranked[start:end]]
+        return result.count, [hit for hit, _ in ranked[start:end]]
 
     def _stored(self, address):
         return json.loads(self._searcher.doc(address)["data"][0])
