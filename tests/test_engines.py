@@ -158,6 +158,22 @@ def test_incremental_build_answers_like_a_full_build(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ENGINES)
+def test_build_in_worker_processes_answers_like_a_build_in_one(tmp_path, monkeypatch, name):
+    files = _chapters(tmp_path / "src", [f"1{i:02d}_x" for i in range(8)], changed={"103_x"})
+    engines = []
+    for procs in ("1", "2"):
+        monkeypatch.setenv("REPERTOIRE_BUILD_PROCS", procs)
+        build_index(files, tmp_path / f"procs{procs}", engine=name)
+        engines.append(open_engine(tmp_path / f"procs{procs}"))
+    try:
+        assert _snapshot(engines[0]) == _snapshot(engines[1])
+        assert engines[1].search(SearchParams(q="冰岛")).hits[0]["id"].startswith("103_x.")
+    finally:
+        for engine in engines:
+            engine.close()
+
+
+@pytest.mark.parametrize("name", ENGINES)
 def test_previous_version_still_answers_after_an_incremental_build(tmp_path, name):
     src, index_dir = tmp_path / "src", tmp_path / "index"
     build_index(_chapters(src, ["100_a", "101_b"]), index_dir, engine=name)

@@ -25,9 +25,6 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
-
-import tantivy
 from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
 
 from ..analysis import normalize, squash
@@ -43,6 +40,7 @@ ORDER_BITS = 36     # datekey = date << 36 | order: one i64 sorts by date, then 
 AGG_SIZE = 60000    # terms aggregation buckets: above any facet's cardinality, so counts are exact
 HEAP = 512_000_000  # indexing memory: fewer, larger segments (fewer merges, faster queries)
 POOL_SIZE = 4       # threads for facet aggregations (one per disjunctive group at most)
+DEEP = 10000        # records_of offsets from which the total is checked first
 CACHE = 512         # answers kept per open version (repeated queries, page after page)
 PER_TERM = 64.0     # BM25 of one query term is below idf * (k1 + 1) < 64 for any index size
 
@@ -318,9 +316,9 @@ class TantivyEngine(Engine):
         while True:
             result = s.search(query, limit, True)
             hits = result.hits
-            if len(hits) < limit or hits[-1][0] != hits[end - 1][0]:
+            if len(hits) < limit or len(hits) >= result.count or hits[-1][0] != hits[end - 1][0]:
                 break
-            limit *= 8
+            limit = min(limit * 8, result.count)
         if start >= len(hits):
             return result.count, []
         last = hits[min(end, len(hits)) - 1][0]
@@ -356,8 +354,13 @@ class TantivyEngine(Engine):
         return query
 
     def records_of(self, facet, value, page=1, per_page=20, kinds=None):
-        result = self._searcher.search(self._of(facet, value, kinds), per_page, True, "order",
-                                       (page - 1) * per_page, Order.Asc)
+        query, start = self._of(facet, value, kinds), (page - 1) * per_page
+        if start >= DEEP:
+            # tantivy keeps offset + limit hits in memory: past the end, say so without collecting.
+            total = self._searcher.search(query, 1, True).count
+            if start >= total:
+                return total, []
+        result = self._searcher.search(query, per_page, True, "order", start, Order.Asc)
         return result.count, [self._stored(a) for _, a in result.hits]
 
     def count_of(self, facet, value):
