@@ -25,6 +25,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
 
 from ..analysis import normalize, squash
@@ -265,24 +266,31 @@ class TantivyEngine(Engine):
             futures.append((facets, self._pool.submit(self._searcher.aggregate, query, aggs)))
         return futures
 
-    def match(self, parsed, params, sort):
-        key = (params, sort)
+    def _cached(self, key, compute):
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        found = self._match(parsed, params, sort)
+        value = compute()
         with self._lock:
-            self._cache[key] = found
+            self._cache[key] = value
             while len(self._cache) > CACHE:
                 self._cache.popitem(last=False)
-        return found
+        return value
+
+    def match(self, parsed, params, sort):
+        return self._cached((params, sort), lambda: self._match(parsed, params, sort))
 
     def _match(self, parsed, params, sort):
         s = self._searcher
         text = _text(parsed)
         filters = self._filters(params)
-        pending = self._counts(text, filters)
+        # The counts do not depend on the page or the order: the next page (an export, a reader
+        # paging on) takes them from the cache.
+        counts_key = ("counts", replace(params, page=1, per_page=1, sort="relevance"))
+        with self._lock:
+            counts = self._cache.get(counts_key)
+        pending = self._counts(text, filters) if counts is None else ()
         parts = ([text] if text is not None else []) + list(filters.values())
         match = _must(*parts) if parts else Query.all_query()
         start, end = (params.page - 1) * params.per_page, params.page * params.per_page
@@ -297,12 +305,14 @@ class TantivyEngine(Engine):
             result = s.search(match, params.per_page, True, field, start, Order.Asc)
             total = result.count
             hits = tuple((r, key_only or _exact(parsed, r)) for r in (self._stored(a) for _, a in result.hits))
-        counts = {}
-        for facets, future in pending:
-            result = future.result()
-            for f in facets:
-                counts[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
-        return Matches(total, hits, {f: counts[f] for f in FACETS})
+        if counts is None:
+            found = {}
+            for facets, future in pending:
+                result = future.result()
+                for f in facets:
+                    found[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
+            counts = self._cached(counts_key, lambda: {f: found[f] for f in FACETS})
+        return Matches(total, hits, counts)
 
     def _ranked_page(self, query, start, end):
         """(total, (score, address) of hits start:end) by score, ties in document order.
