@@ -279,7 +279,14 @@ class TantivyEngine(Engine):
         return value
 
     def match(self, parsed, params, sort):
-        return self._cached((params, sort), lambda: self._match(parsed, params, sort))
+        try:
+            return self._cached((params, sort), lambda: self._match(parsed, params, sort))
+        except BaseException as exc:
+            # A Rust panic arrives as pyo3's PanicException, a BaseException that would get past
+            # every error handler of the web layer: make it an error of this index.
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise IndexError_(f"{self.version}: tantivy failed on {params.q[:40]!r}: {exc}") from None
 
     def _match(self, parsed, params, sort):
         s = self._searcher
