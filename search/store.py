@@ -64,11 +64,17 @@ def read_manifest(version):
 
 
 def write_json(path, value):
-    """Write JSON and flush it to disk before the folder is renamed into place."""
-    with open(path, "w", encoding="utf-8") as f:
+    """Write JSON and flush it to disk before the folder is renamed into place.
+
+    Written to a new file and renamed: in an incremental build the old name is a hard link to the
+    previous version's file, which must not change (a running server may still read it)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
         json.dump(value, f, ensure_ascii=False)
         f.flush()
         os.fsync(f.fileno())
+    os.replace(tmp, path)
 
 
 def _pid_alive(pid):

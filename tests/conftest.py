@@ -34,7 +34,7 @@ def scan(seed_corpus):
 
 # --- web (tests/test_web.py, test_api.py, test_browser.py) ---
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "tantivy")
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,11 @@ from pdf_fixtures import JOB_NUMBER, LAYOUTS, RUNNING_TITLE, Layout, write_chapt
 from pdf_fonts import register_cid
 from search.corpus import parse_chapter, record_to_dict
 from search.errors import CorpusError
-from search.indexer import build_index, current_generation, open_index
+from search.build import build_index
+from search.engines import open_engine
+from search.params import SearchParams
 from search.pdf import read_pdf_text
-from search.query import SearchParams, run_search
+from search.store import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"
@@ -245,10 +247,11 @@ def mixed_index(tmp_path_factory, typeset):
 def test_build_takes_a_pdf_and_a_text_chapter_together(mixed_index, seed):
     index_dir, result = mixed_index
     records = len(seed.paragraphs) + len(seed.footnotes)
-    assert (result.returncode, result.stderr.splitlines()[-1].split(" into ")[0]) == (
-        0, f"indexed {2 * records} units")
-    with open_index(index_dir).searcher() as searcher:
-        found = run_search(searcher, SearchParams.from_mapping({"q": "专题辩论", "per_page": "50"}))
+    assert (result.returncode, result.stderr.splitlines()[-1].split(" in ")[0]) == (
+        0, f"whoosh: {2 * records} units")
+    engine = open_engine(index_dir)
+    found = engine.search(SearchParams.from_mapping({"q": "专题辩论", "per_page": "50"}))
+    engine.close()
     chapters = sorted({h["id"].split(".")[0] for h in found.hits})
     assert chapters == ["000_433e06851ef59419", "001_pdfchapter"]
     assert sorted(h["id"].split(".", 1)[1] for h in found.hits if h["id"].startswith("001")) == sorted(

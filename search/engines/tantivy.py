@@ -1,0 +1,384 @@
+"""The tantivy back end: the same matching as the Whoosh engine, done in Rust (REPERTOIRE_ENGINE=tantivy).
+
+tantivy 0.27 through its Python binding (tantivy-py). Everything a query needs is answered inside
+tantivy, so that no per-document work is done in Python at query time:
+
+- `grams`: the bigrams of the normalised, space-free text, made here and indexed with tantivy's
+  whitespace tokenizer (its ngram tokenizer puts every token at position 0), one position per
+  bigram, so that a string of n >= 3 characters is a phrase of its bigrams: an exact
+  substring match, without checking texts. `chars`: the single characters, for one-character
+  strings (a phrase of one term makes tantivy panic: strings of 1-2 characters are term queries).
+- Filters are term queries on raw-tokenized fields, the date range a range query on a fast field;
+  the facet counts are terms aggregations on fast fields (exact: `size` above the cardinality).
+- Ranking: score = tier x TIER + the match's own BM25, as one boolean query (constant-score
+  clauses for the tiers); ties go to document order, resolved here on the page's boundary group.
+  Date and document order are fast fields tantivy sorts by.
+- Records are stored as their JSON (`data`); look-ups are term queries on `id` and `pos`.
+
+tantivy writes new files and renames meta.json atomically, never changing a file in place, so an
+incremental build works on hard links of the previous version (search.store) and leaves it intact.
+"""
+import base64
+import json
+import operator
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import replace
+from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
+
+from ..analysis import normalize, squash
+from ..errors import IndexError_
+from ..params import FACETS
+from ..query import Matches
+from . import Engine, engine_files
+
+RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol")
+FAST = {"kind", "meeting", "year", "country", "org"}  # aggregated: fast (column) fields
+UNDATED = 99999999  # undated records sort after every date
+ORDER_BITS = 36     # datekey = date << 36 | order: one i64 sorts by date, then document order
+AGG_SIZE = 60000    # terms aggregation buckets: above any facet's cardinality, so counts are exact
+HEAP = 512_000_000  # indexing memory: fewer, larger segments (fewer merges, faster queries)
+POOL_SIZE = 4       # threads for facet aggregations (one per disjunctive group at most)
+DEEP = 10000        # records_of offsets from which the total is checked first
+CACHE = 512         # answers kept per open version (repeated queries, page after page)
+PER_TERM = 64.0     # BM25 of one query term is below idf * (k1 + 1) < 64 for any index size
+
+
+def _schema():
+    sb = SchemaBuilder()
+    for name in RAW:
+        sb.add_text_field(name, stored=name == "pos", tokenizer_name="raw", index_option="basic",
+                          fast=name in FAST)
+    sb.add_text_field("grams", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("chars", tokenizer_name="whitespace", index_option="freq")
+    for name in ("order", "dateint", "datekey"):
+        sb.add_integer_field(name, fast=True)
+    sb.add_bytes_field("data", stored=True)
+    return sb.build()
+
+
+SCHEMA = _schema()
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _tantivy_json(doc):
+    """One document as the JSON tantivy parses itself (one call per document, no Python objects)."""
+    text = squash(normalize(doc["text"]))
+    if doc["order"] >= 1 << ORDER_BITS:
+        raise IndexError_(f"{doc['id']}: document order {doc['order']} beyond 2**{ORDER_BITS}")
+    fields = {
+        "id": doc["id"], "pos": f"{doc['chapter']}:{doc['cls']}:{doc['seq']}", "kind": doc["kind"],
+        "chapter": doc["chapter"], "country": list(dict.fromkeys(doc["country"])),
+        "org": list(dict.fromkeys(doc["org"])), "symbol": list(dict.fromkeys(doc["symbol"])),
+        "grams": " ".join(map(operator.add, text, text[1:])), "chars": " ".join(text),
+        "order": doc["order"], "dateint": doc["dateint"],
+        "datekey": ((doc["dateint"] or UNDATED) << ORDER_BITS) | doc["order"],
+        # Bytes fields take base64 in JSON; the record's JSON comes back as bytes.
+        "data": base64.b64encode(doc["data"].encode("utf-8")).decode("ascii"),
+    }
+    for name in ("meeting", "year"):
+        if doc[name] is not None:
+            fields[name] = doc[name]
+    return json.dumps(fields, ensure_ascii=False)
+
+
+# State shared with forked workers (set just before they fork, so nothing but results is pickled).
+_BUILD = {}
+
+
+def _prepare(i):
+    """Worker: parse chapter `i` and turn its documents into tantivy's JSON."""
+    loaded = _BUILD["load"](_BUILD["jobs"][i])
+    return loaded.summary, [_tantivy_json(d) for d in loaded.documents]
+
+
+@contextmanager
+def _parsing(jobs, load, procs):
+    """An iterator of (summary, documents) of every chapter in job order, parsed by `procs` workers.
+
+    Parsing is Python and the bulk of a build; tantivy indexes on its own threads meanwhile. The
+    workers fork before the index writer starts its threads."""
+    _BUILD.update(jobs=jobs, load=load)
+    try:
+        if procs <= 1:
+            yield map(_prepare, range(len(jobs)))
+            return
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(procs) as pool:
+            yield pool.imap(_prepare, range(len(jobs)))
+    finally:
+        _BUILD.clear()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _must(*queries):
+    return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def _contains(key):
+    """Documents whose normalised, space-free text contains `key` (itself normalised, space-free)."""
+    if len(key) == 1:
+        return Query.term_query(SCHEMA, "chars", key)
+    if len(key) == 2:
+        return Query.term_query(SCHEMA, "grams", key)
+    # Every other bigram, and the last, tile the string: their positions alone pin it down, with
+    # half the positions to check of the phrase of all its bigrams.
+    offsets = [*range(0, len(key) - 2, 2), len(key) - 2]
+    return Query.phrase_query(SCHEMA, "grams", [(i, key[i:i + 2]) for i in offsets])
+
+
+def _term(term):
+    """A term's match: its string, or (unquoted) each of its words somewhere."""
+    if _key_only(term):
+        return _contains(term.key)
+    words = [squash(w) for w in term.words if squash(w)]
+    apart = _must(*map(_contains, dict.fromkeys(words)))
+    if "".join(words) == term.key:
+        # A text containing the string contains each of its words: the words alone are the
+        # same match, and cheaper (no phrase positions to check over every candidate).
+        return apart
+    return Query.boolean_query([(Occur.Should, _contains(term.key)), (Occur.Should, apart)])
+
+
+def _any(queries):
+    queries = list(queries)
+    return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def _text(parsed):
+    """The text match (None: every document), without scores."""
+    clauses = [(Occur.Must, _any(map(_term, clause))) for clause in parsed.clauses]
+    excluded = [(Occur.MustNot, _contains(t.key)) for t in parsed.excluded]
+    if not clauses and not excluded:
+        return None
+    if not clauses:
+        clauses = [(Occur.Must, Query.all_query())]
+    return Query.boolean_query(clauses + excluded)
+
+
+def _key_only(term):
+    """True when the term matches its string only (so every match is in the top group)."""
+    return term.exact or not any(squash(w) for w in term.words) or tuple(term.words) == (term.key,)
+
+
+def _ranked(parsed, match):
+    """(`match` scored tier x TIER + its own BM25, TIER): tier 1 for a key of every clause, +1 for the
+    whole string.
+
+    The match's own scores (BM25 of its phrases and terms) rank within a group: no second pass
+    over the postings. TIER is above any BM25 the query's terms can give, so groups never mix."""
+    size = sum(len(t.key) + sum(len(w) for w in t.words) for t in parsed.positive)  # >= its terms
+    tier = max(1000.0, PER_TERM * size)
+    parts = [(Occur.Must, match)]
+    if not all(map(_key_only, parsed.positive)):
+        exact_all = _must(*(_any(_contains(t.key) for t in clause) for clause in parsed.clauses))
+        parts.append((Occur.Should, Query.const_score_query(exact_all, tier)))
+    # (When every term matches its string only, every match is in group 1: nothing to add.)
+    if parsed.whole is not None:
+        parts.append((Occur.Should, Query.const_score_query(_contains(parsed.whole.key), tier)))
+    return (match if len(parts) == 1 else Query.boolean_query(parts)), tier
+
+
+def _exact(parsed, record):
+    """The top ranking group: the record contains a key of every clause (checked on its text)."""
+    text = squash(normalize(record["text"]))
+    return all(any(t.key in text for t in clause) for clause in parsed.clauses)
+
+
+class TantivyEngine(Engine):
+    """An open tantivy index version."""
+
+    name = "tantivy"
+
+    @classmethod
+    def write(cls, folder, *, create, remove, jobs, load, on_chapter, progress):
+        from ..build import build_procs
+
+        if not create and not remove and not jobs:
+            return
+        folder = str(folder)
+        with _parsing(jobs, load, build_procs(jobs)) as chapters:
+            index = Index(SCHEMA, folder, reuse=False) if create else Index.open(folder)
+            # Two indexing threads: the parsing workers take the other cores' time.
+            writer = index.writer(heap_size=HEAP, num_threads=2)
+            try:
+                for key in remove:
+                    writer.delete_documents_by_term("chapter", key)
+                for summary, docs in chapters:
+                    for doc in docs:
+                        writer.add_json(doc)
+                    on_chapter(summary)
+                    progress(summary["units"])
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+        writer.wait_merging_threads()  # merged before the swap: the served version is final
+
+    def __init__(self, version, manifest):
+        super().__init__(version, manifest)
+        folder = engine_files(version)
+        try:
+            self._index = Index.open(str(folder))
+        except (ValueError, OSError) as exc:
+            raise IndexError_(f"{folder}: cannot open the index: {exc}") from None
+        # A version folder never changes: no reload thread; one searcher serves every thread
+        # (tantivy's searcher is thread-safe and releases the GIL while it searches).
+        self._index.config_reader("manual", 0)
+        self._searcher = self._index.searcher()
+        self._pool = ThreadPoolExecutor(POOL_SIZE, thread_name_prefix="tantivy-agg")
+        self._lock = threading.Lock()
+        self._cache = OrderedDict()  # (params, sort) -> Matches: the version never changes
+
+    def close(self):
+        self._pool.shutdown(wait=True)
+
+    # --- matching ---
+
+    def _filters(self, params):
+        """{facet or "date": query} of the active filters."""
+        out = {f: Query.term_set_query(SCHEMA, f, list(values)) for f, values in params.filters().items()}
+        span = params.date_range()
+        if span:
+            out["date"] = Query.range_query(SCHEMA, "dateint", FieldType.Integer, span[0], span[1])
+        return out
+
+    def _counts(self, text, filters):
+        """Disjunctive facet counts: each facet over the text match and every other facet's filter.
+
+        Facets counted over the same filters share one aggregation; the aggregations run on the
+        pool's threads (tantivy releases the GIL) while the caller ranks the page."""
+        groups = {}
+        for f in FACETS:
+            groups.setdefault(tuple(name for name in filters if name != f), []).append(f)
+        futures = []
+        for others, facets in groups.items():
+            parts = ([text] if text is not None else []) + [filters[name] for name in others]
+            query = _must(*parts) if parts else Query.all_query()
+            aggs = {f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in facets}
+            futures.append((facets, self._pool.submit(self._searcher.aggregate, query, aggs)))
+        return futures
+
+    def _cached(self, key, compute):
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE:
+                self._cache.popitem(last=False)
+        return value
+
+    def match(self, parsed, params, sort):
+        try:
+            return self._cached((params, sort), lambda: self._match(parsed, params, sort))
+        except BaseException as exc:
+            # A Rust panic arrives as pyo3's PanicException, a BaseException that would get past
+            # every error handler of the web layer: make it an error of this index.
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise IndexError_(f"{self.version}: tantivy failed on {params.q[:40]!r}: {exc}") from None
+
+    def _match(self, parsed, params, sort):
+        s = self._searcher
+        text = _text(parsed)
+        filters = self._filters(params)
+        # The counts do not depend on the page or the order: the next page (an export, a reader
+        # paging on) takes them from the cache.
+        counts_key = ("counts", replace(params, page=1, per_page=1, sort="relevance"))
+        with self._lock:
+            counts = self._cache.get(counts_key)
+        pending = self._counts(text, filters) if counts is None else ()
+        parts = ([text] if text is not None else []) + list(filters.values())
+        match = _must(*parts) if parts else Query.all_query()
+        start, end = (params.page - 1) * params.per_page, params.page * params.per_page
+        key_only = all(map(_key_only, parsed.positive))
+        if sort == "relevance":
+            query, tier = _ranked(parsed, match)
+            total, page = self._ranked_page(query, start, end)
+            # The score says the group: no need to look at the texts.
+            hits = tuple((self._stored(a), key_only or score >= tier) for score, a in page)
+        else:
+            field = "datekey" if sort == "date" else "order"
+            result = s.search(match, params.per_page, True, field, start, Order.Asc)
+            total = result.count
+            hits = tuple((r, key_only or _exact(parsed, r)) for r in (self._stored(a) for _, a in result.hits))
+        if counts is None:
+            found = {}
+            for facets, future in pending:
+                result = future.result()
+                for f in facets:
+                    found[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
+            counts = self._cached(counts_key, lambda: {f: found[f] for f in FACETS})
+        return Matches(total, hits, counts)
+
+    def _ranked_page(self, query, start, end):
+        """(total, (score, address) of hits start:end) by score, ties in document order.
+
+        tantivy breaks ties by its own doc address; fetch until the group tied with the page's last
+        hit is complete, then order by (score, order)."""
+        s = self._searcher
+        # Copies of a text score alike: fetch well past the page so that one search usually holds
+        # the whole tied group.
+        limit = end + 1024
+        while True:
+            result = s.search(query, limit, True)
+            hits = result.hits
+            if len(hits) < limit or len(hits) >= result.count or hits[-1][0] != hits[end - 1][0]:
+                break
+            limit = min(limit * 8, result.count)
+        if start >= len(hits):
+            return result.count, []
+        last = hits[min(end, len(hits)) - 1][0]
+        hits = [h for h in hits if h[0] >= last]  # the page and everything tied with its last hit
+        orders = s.fast_field_values("order", [a for _, a in hits])
+        ranked = sorted(zip(hits, orders), key=lambda h: (-h[0][0], h[1]))
+        return result.count, [hit for hit, _ in ranked[start:end]]
+
+    def _stored(self, address):
+        return json.loads(self._searcher.doc(address)["data"][0])
+
+    # --- look-ups ---
+
+    def _first(self, field, value):
+        result = self._searcher.search(Query.term_query(SCHEMA, field, value), 1, False)
+        return self._searcher.doc(result.hits[0][1]) if result.hits else None
+
+    def lookup(self, record_id):
+        doc = self._first("id", record_id)
+        if doc is None:
+            return None
+        _, cls, seq = doc["pos"][0].rsplit(":", 2)
+        return json.loads(doc["data"][0]), cls, int(seq)
+
+    def at(self, chapter, cls, seq):
+        doc = self._first("pos", f"{chapter}:{cls}:{seq}")
+        return json.loads(doc["data"][0]) if doc is not None else None
+
+    def _of(self, facet, value, kinds):
+        query = Query.term_query(SCHEMA, facet, value)
+        if kinds:
+            query = _must(query, Query.term_set_query(SCHEMA, "kind", list(kinds)))
+        return query
+
+    def records_of(self, facet, value, page=1, per_page=20, kinds=None):
+        query, start = self._of(facet, value, kinds), (page - 1) * per_page
+        if start >= DEEP:
+            # tantivy keeps offset + limit hits in memory: past the end, say so without collecting.
+            total = self._searcher.search(query, 1, True).count
+            if start >= total:
+                return total, []
+        result = self._searcher.search(query, per_page, True, "order", start, Order.Asc)
+        return result.count, [self._stored(a) for _, a in result.hits]
+
+    def count_of(self, facet, value):
+        return self._searcher.search(self._of(facet, value, None), 1, True).count
