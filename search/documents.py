@@ -29,10 +29,12 @@ KEYWORD_FIELDS = ("country", "org", "symbol", "charter")
 ID_FIELDS = ("kind", "chapter", "meeting", "year", "date", "item", "section")
 
 
-def _record_dict(record, by_id):
+def _record_dict(record, by_id, symbols, charter):
     d = record_to_dict(record)
     # The corpus-wide position depends on when a chapter was added; only the index needs it.
     del d["order"]
+    d["symbols"] = symbols  # the documents it cites, quotes or adopts
+    d["charter"] = charter  # the Charter articles and chapters it refers to
     if record.kind != "footnote":
         notes = []
         for number in record.footnotes:
@@ -102,6 +104,8 @@ def record_to_document(record, by_id, cls, seq):
     date = getattr(record, "date", None)
     meeting = getattr(record, "meeting", None)
     section = _section(record, by_id)
+    symbols = _symbols(record, by_id)
+    charter = list(dict.fromkeys(ref.value for ref in find_charter_refs(record.text)))
     return {
         "id": record.id,
         "kind": record.kind,
@@ -109,8 +113,8 @@ def record_to_document(record, by_id, cls, seq):
         "text": record.text,
         "country": list(record.countries),
         "org": list(record.orgs),
-        "symbol": _symbols(record, by_id),
-        "charter": [ref.value for ref in find_charter_refs(record.text)],
+        "symbol": symbols,
+        "charter": charter,
         "meeting": str(meeting) if meeting is not None else None,
         "year": date[:4] if date else None,
         "date": date or None,
@@ -121,5 +125,5 @@ def record_to_document(record, by_id, cls, seq):
         "order": record.order,
         "cls": cls,
         "seq": seq,
-        "data": json.dumps(_record_dict(record, by_id), ensure_ascii=False),
+        "data": json.dumps(_record_dict(record, by_id, symbols, charter), ensure_ascii=False),
     }

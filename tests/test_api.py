@@ -83,7 +83,7 @@ def test_empty_result_still_has_every_facet_key(client):
     assert data["total"] == 0 and set(data["facets"]) == {"country", "org", "meeting", "year", "kind", "charter"}
 
 
-@pytest.mark.parametrize("url", ["/api/p/nope", "/api/p/..%2Fetc", "/api/doc/S/NOPE", "/api/meeting/1",
+@pytest.mark.parametrize("url", ["/api/p/nope", "/api/p/..%2Fetc", "/api/doc/S/NOPE", "/api/meeting/99998",
                                  "/api/nothing"])
 def test_unknown_is_404_json(client, url):
     response = client.get(url)

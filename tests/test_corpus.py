@@ -361,7 +361,7 @@ def test_footnotes_restart_with_each_item_and_truncated_file():
         ("two_items.2.fn1", 5282, ("two_items.2.p4",)),
     ]
     assert c.paragraphs[-1].text == "最后一段在文件结束时还没有写"
-    assert c.paragraphs[2].decision == "第 1631(2005)号决议"
+    assert c.paragraphs[2].decision == "主席声明"
     # 同上 with nothing before it in the item: no symbol, and a warning that says so.
     assert c.footnotes[1].citations == (Citation(None, ("3",)),)
     assert c.warnings == ("tests/data/two_items.txt: line 24: footnote 1: 同上 (ibid) with no earlier citation",)
@@ -495,8 +495,9 @@ def test_cli_bad_file_is_one_line_without_traceback(tmp_path, name, content):
     out = run_cli("parse", str(path))
     assert out.returncode != 0
     assert out.stdout == ""
-    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
-    assert out.stderr.startswith(f"error: {path}")
+    # The stage line for logs, then the error in one line.
+    assert out.stderr.count("\n") == 2 and "Traceback" not in out.stderr
+    assert out.stderr.startswith(f"parsing 1 chapters\nerror: {path}")
 
 
 # ---------------------------------------------------------------- checks at ingestion
@@ -582,11 +583,12 @@ def test_cli_parse_strict_fails_with_one_line_naming_the_file(tmp_path):
     path = chapter(tmp_path, CHECKED.replace("发了言。2", "发了言。"))
     out = run_cli("parse", "--strict", str(path))
     assert (out.returncode, out.stdout, out.stderr) == (
-        2, "", f"error: {path}: line 6: item 7: footnote marker 2 not found before marker 3\n"
+        2, "", f"parsing 1 chapters\nerror: {path}: line 6: item 7: footnote marker 2 not found before marker 3\n"
     )
     out = run_cli("parse", str(path))
     assert out.returncode == 0
     assert out.stderr == (
+        "parsing 1 chapters\n"
         f"warning: {path}: line 6: item 7: footnote marker 2 not found before marker 3\n"
         f"warning: {path}: line 9: item 7: footnote 2 has no marker in the text\n"
     )
@@ -597,6 +599,7 @@ def test_cli_build_strict_refuses_the_chapter_and_builds_no_index(tmp_path):
     index = tmp_path / "index"
     out = run_cli("build", "--strict", "--index", str(index), str(path))
     assert (out.returncode, out.stdout, out.stderr) == (
-        2, "", f"error: {path}: line 5: header or footer text in the body: '09-25533 (C)'\n"
+        2, "", "whoosh: 1 chapters to index (0 changed), 0 to remove, 0 unchanged\n"
+        f"error: {path}: line 5: header or footer text in the body: '09-25533 (C)'\n"
     )
     assert not index.exists()

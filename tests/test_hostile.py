@@ -348,8 +348,8 @@ def test_head_request_has_no_body_and_no_error(server, raw_http):
 
 @pytest.mark.parametrize("path, status, error", [
     ("/api/p/nope", 404, "没有编号为“nope”的段落或脚注。"),
-    ("/api/doc/S%2FNOPE", 404, "语料中没有引用文件“S/NOPE”的段落。"),
-    ("/api/meeting/1", 404, "语料中没有第 1 次会议。"),
+    ("/api/doc/S%2FNOPE", 404, "语料中没有引用文件“S/NOPE”的段落，联合国会议表中也没有该文件。"),
+    ("/api/meeting/99998", 404, "没有第 99998 次会议：联合国会议表和本汇辑所收章节中都没有。"),
     ("/api/nothing", 404, "找不到该页面或记录。"),
     ("/api/search?page=x", 400, "page：应为整数，而不是 'x'"),
 ])

@@ -34,8 +34,8 @@ from ..params import FACETS
 from ..query import Matches
 from . import Engine, engine_files
 
-RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol")
-FAST = {"kind", "meeting", "year", "country", "org"}  # aggregated: fast (column) fields
+RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol", "charter")
+FAST = set(FACETS)  # aggregated: fast (column) fields
 UNDATED = 99999999  # undated records sort after every date
 ORDER_BITS = 36     # datekey = date << 36 | order: one i64 sorts by date, then document order
 AGG_SIZE = 60000    # terms aggregation buckets: above any facet's cardinality, so counts are exact
@@ -74,6 +74,7 @@ def _tantivy_json(doc):
         "id": doc["id"], "pos": f"{doc['chapter']}:{doc['cls']}:{doc['seq']}", "kind": doc["kind"],
         "chapter": doc["chapter"], "country": list(dict.fromkeys(doc["country"])),
         "org": list(dict.fromkeys(doc["org"])), "symbol": list(dict.fromkeys(doc["symbol"])),
+        "charter": list(dict.fromkeys(doc["charter"])),
         "grams": " ".join(map(operator.add, text, text[1:])), "chars": " ".join(text),
         "order": doc["order"], "dateint": doc["dateint"],
         "datekey": ((doc["dateint"] or UNDATED) << ORDER_BITS) | doc["order"],
@@ -134,17 +135,22 @@ def _contains(key):
     return Query.phrase_query(SCHEMA, "grams", [(i, key[i:i + 2]) for i in offsets])
 
 
+def _string(term):
+    """A term's string, or the units its (facet, value) readings name (they count as the string)."""
+    return _any([_contains(term.key), *(Query.term_query(SCHEMA, f, v) for f, v in term.facets)])
+
+
 def _term(term):
     """A term's match: its string, or (unquoted) each of its words somewhere."""
     if _key_only(term):
-        return _contains(term.key)
+        return _string(term)
     words = [squash(w) for w in term.words if squash(w)]
     apart = _must(*map(_contains, dict.fromkeys(words)))
-    if "".join(words) == term.key:
+    if "".join(words) == term.key and not term.facets:
         # A text containing the string contains each of its words: the words alone are the
         # same match, and cheaper (no phrase positions to check over every candidate).
         return apart
-    return Query.boolean_query([(Occur.Should, _contains(term.key)), (Occur.Should, apart)])
+    return Query.boolean_query([(Occur.Should, _string(term)), (Occur.Should, apart)])
 
 
 def _any(queries):
@@ -178,7 +184,7 @@ def _ranked(parsed, match):
     tier = max(1000.0, PER_TERM * size)
     parts = [(Occur.Must, match)]
     if not all(map(_key_only, parsed.positive)):
-        exact_all = _must(*(_any(_contains(t.key) for t in clause) for clause in parsed.clauses))
+        exact_all = _must(*(_any(_string(t) for t in clause) for clause in parsed.clauses))
         parts.append((Occur.Should, Query.const_score_query(exact_all, tier)))
     # (When every term matches its string only, every match is in group 1: nothing to add.)
     if parsed.whole is not None:
@@ -187,9 +193,11 @@ def _ranked(parsed, match):
 
 
 def _exact(parsed, record):
-    """The top ranking group: the record contains a key of every clause (checked on its text)."""
+    """The top ranking group: the record contains a key of every clause (checked on its text), or
+    is one of the units a term's reading names (its documents and Charter references)."""
     text = squash(normalize(record["text"]))
-    return all(any(t.key in text for t in clause) for clause in parsed.clauses)
+    named = {("symbol", v) for v in record.get("symbols", ())} | {("charter", v) for v in record.get("charter", ())}
+    return all(any(t.key in text or named.intersection(t.facets) for t in clause) for clause in parsed.clauses)
 
 
 class TantivyEngine(Engine):
