@@ -5,10 +5,12 @@ of the whole Repertoire, so this module reads Whoosh's posting blocks and column
 numpy arrays (W3LeafMatcher._read_ids, the per-document column files). Those are private parts
 of whoosh-reloaded 2.7.5 (pinned); they are used here and nowhere else.
 
-- `grams`: every character and every pair of neighbouring characters (spaces skipped), with
-  frequencies. A string of one or two characters is one posting list; a longer one takes the
-  candidates that hold its two rarest pairs and keeps those whose text contains it, checked
-  against the texts held in memory (texts/<chapter>.txt, written beside the index).
+- `grams`: every pair of neighbouring characters (spaces skipped), with frequencies. A string of
+  two characters is one posting list; a longer one takes the candidates that hold its two rarest
+  pairs and keeps those whose text contains it, checked against the texts held in memory
+  (texts/<chapter>.txt, written beside the index); a single character is looked for in those
+  texts directly. No single-character postings and no per-posting length statistics: they were
+  half of what Whoosh's pure-Python writer spent its time on.
 - Facets, filters, document order and dates are numpy arrays over all documents, built when the
   index is opened; deleted documents (of chapters re-indexed) are masked out.
 - BM25 over the query's character pairs ranks within each ranking group.
@@ -25,14 +27,13 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency
 from whoosh.index import TOC
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
 from ..analysis import BigramTokenizer, bigrams, normalize, squash
 from ..documents import CHAPTER_SHIFT
@@ -56,7 +57,7 @@ SCHEMA = Schema(
     pos=ID(stored=True),  # "<chapter>:<cls>:<seq>", for prev/next
     kind=ID(),
     chapter=ID(),
-    grams=FieldType(format=Frequency(), analyzer=BigramTokenizer(), scorable=True),
+    grams=FieldType(format=Frequency(), analyzer=BigramTokenizer(unigrams=False), scorable=False),
     country=_keyword(),
     org=_keyword(),
     symbol=_keyword(),
@@ -66,6 +67,7 @@ SCHEMA = Schema(
     item=ID(),
     section=ID(),
     order=COLUMN(NumericColumn("q", default=0)),
+    length=COLUMN(NumericColumn("i", default=0)),  # characters, spaces left out: BM25's document length
     dateint=COLUMN(NumericColumn("i", default=0)),
     data=STORED(),
 )
@@ -100,7 +102,7 @@ _memoise_has_column()
 def _whoosh_document(doc):
     fields = {
         "id": doc["id"], "pos": f"{doc['chapter']}:{doc['cls']}:{doc['seq']}", "kind": doc["kind"],
-        "chapter": doc["chapter"], "grams": doc["text"],
+        "chapter": doc["chapter"], "grams": doc["text"], "length": len(squash(normalize(doc["text"]))),
         "country": ",".join(doc["country"]), "org": ",".join(doc["org"]),
         "symbol": ",".join(s.replace(",", " ") for s in doc["symbol"]),
         "charter": ",".join(doc["charter"]),
@@ -215,7 +217,6 @@ def _write(folder, create, remove, jobs, load, on_chapter, progress, procs):
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-_BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
 class _Facet:
@@ -292,8 +293,7 @@ class _Data:
         self.order = self._column(leaves, "order", ">i8")
         self.dateint = self._column(leaves, "dateint", ">i4")
         self.rank = np.argsort(np.argsort(self.order, kind="stable"), kind="stable")
-        self.grams_len = (np.concatenate([_BYTE_TO_LENGTH[_fixed_column(r, "_grams_len", LENGTHS_COLUMN, np.uint8)]
-                                          for r, _ in leaves]) if leaves else np.zeros(0, np.float32))
+        self.grams_len = self._column(leaves, "length", ">i4").astype(np.float32)
         self.avg_len = float(self.grams_len[self.live].mean()) if self.live.any() else 1.0
         self.facets = {f: self._facet(leaves, f) for f in FACET_FIELDS}
         self.texts = self._texts(folder, chapters)
@@ -413,16 +413,18 @@ class WhooshEngine(Engine):
 
     def _exact(self, s, key):
         """Sorted docnums whose text contains `key` (normalised, spaces removed)."""
-        if len(key) <= 2:
+        if len(key) == 2:
             return self._term_docs(s, "grams", key)
         return self._cached(("x", key), lambda: self._verify(s, key))
 
     def _verify(self, s, key):
+        texts = self.data.texts
+        if len(key) == 1:
+            return np.array([d for d, text in enumerate(texts) if key in text], dtype=np.int64)
         grams = sorted(set(bigrams(key)), key=lambda g: self._doc_frequency(s, g))
         candidates = self._term_docs(s, "grams", grams[0])
         for gram in grams[1:2]:
             candidates = np.intersect1d(candidates, self._term_docs(s, "grams", gram), assume_unique=True)
-        texts = self.data.texts
         return np.array([d for d in candidates.tolist() if key in texts[d]], dtype=np.int64)
 
     def _term_mask(self, s, term, n):
@@ -461,13 +463,21 @@ class WhooshEngine(Engine):
             tier[self._exact(s, parsed.whole.key)] += 1.0
         return match, tier
 
+    def _weights(self, s, gram):
+        """(docnums, occurrences) of a character pair (postings), or of a single character (texts)."""
+        if len(gram) == 2:
+            return _postings(s.reader().leaf_readers(), "grams", gram, weights=True)
+        ids = self._exact(s, gram)
+        texts = self.data.texts
+        return ids, np.array([texts[d].count(gram) for d in ids.tolist()], dtype=np.float32)
+
     def _bm25(self, s, parsed, docs, k1=1.2, b=0.75):
         """BM25 of the query's characters pairs (its single characters for one-character terms)."""
         scores = np.zeros(len(docs), dtype=np.float64)
         grams = dict.fromkeys(g for t in parsed.positive for g in bigrams(t.key))
         n = max(int(self.data.live.sum()), 1)
         for g in grams:
-            ids, tf = self._cached(("w", g), lambda: _postings(s.reader().leaf_readers(), "grams", g, weights=True))
+            ids, tf = self._cached(("w", g), lambda: self._weights(s, g))
             if not len(ids):
                 continue
             idf = np.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
