@@ -55,11 +55,14 @@ raw_env = ["FLASK_DEBUG=0"]
 
 
 def on_starting(server):
-    """Build the index from the seed chapters when there is none yet (like `python -m search serve`)."""
+    """Build the index from the seed chapters when there is none of the engine asked for yet (like
+    `python -m search serve`; REPERTOIRE_ENGINE chooses the engine)."""
     from search.__main__ import DEFAULT_INDEX
+    from search.engines import engine_name
+    from search.store import built_with
 
     index_dir = os.environ.get("REPERTOIRE_INDEX_DIR") or str(DEFAULT_INDEX)
-    if not os.path.exists(index_dir):
+    if built_with(index_dir) != engine_name():
         server.log.info("no index at %s: building it from the seed chapters", index_dir)
         # In a child process, so that the master stays small and does not hold jieba or the index.
         subprocess.run([sys.executable, "-m", "search", "build", "--index", index_dir], check=False)

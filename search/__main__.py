@@ -29,9 +29,11 @@ def _progress(args):
 def cmd_parse(args):
     from .corpus import parse_corpus, record_to_dict
 
-    corpus = parse_corpus(args.files or _default_files(), strict=args.strict, progress=_progress(args))
+    progress = _progress(args)
+    corpus = parse_corpus(args.files or _default_files(), strict=args.strict, progress=progress)
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    progress.done(f"parsed {progress.chapters_done} chapters: {len(corpus.paragraphs) + len(corpus.footnotes)} units")
     out = {
         "paragraphs": [record_to_dict(p) for p in corpus.paragraphs],
         "footnotes": [record_to_dict(f) for f in corpus.footnotes],
@@ -43,13 +45,13 @@ def cmd_parse(args):
 def _build(files, index_dir, args, full=False, strict=False):
     from .build import build_index
 
-    stats = build_index(files, index_dir, engine=args.engine, full=full, strict=strict, progress=_progress(args))
+    progress = _progress(args)
+    stats = build_index(files, index_dir, engine=args.engine, full=full, strict=strict, progress=progress)
     for warning in stats["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    if not args.quiet:
-        print(f"{stats['engine']}: {stats['units']} units in {index_dir}: {stats['added']} chapters added, "
-              f"{stats['changed']} changed, {stats['removed']} removed, {stats['unchanged']} unchanged, "
-              f"in {stats['seconds']:.1f} s", file=sys.stderr)
+    progress.done(f"{stats['engine']}: {stats['units']} units in {index_dir}: {stats['added']} chapters added, "
+                  f"{stats['changed']} changed, {stats['removed']} removed, {stats['unchanged']} unchanged, "
+                  f"in {stats['seconds']:.1f} s")
 
 
 def cmd_build(args):
@@ -59,13 +61,12 @@ def cmd_build(args):
 def cmd_serve(args):
     from . import create_app
     from .engines import engine_name
-    from .store import read_manifest, version_of
+    from .store import built_with
     from .web import warm_up
 
     index_dir = _index_dir(args)
-    version = version_of(index_dir)
     wanted = engine_name(args.engine)
-    if version is None or read_manifest(version).get("engine") != wanted:
+    if built_with(index_dir) != wanted:
         print(f"no {wanted} index at {index_dir}: building it from the seed corpus", file=sys.stderr)
         _build(_default_files(), index_dir, args)
     app = create_app({"INDEX_DIR": str(index_dir)})

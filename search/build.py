@@ -138,6 +138,12 @@ def _given(files):
     return out
 
 
+def _indexed(summary, summaries, progress):
+    summaries[summary["key"]] = summary
+    progress.units(summary["units"])
+    progress.chapter(summary)
+
+
 def _previous(index_dir, name, full):
     """(version folder, manifest) to build on, or (None, None) for a build from scratch."""
     base = store.version_of(index_dir)
@@ -209,8 +215,7 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
         try:
             tmp = store.new_build_folder(index_dir, base)
             cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
-                      on_chapter=lambda s: (summaries.__setitem__(s["key"], s), progress.chapter(s)),
-                      progress=progress.units)
+                      on_chapter=lambda s: _indexed(s, summaries, progress))
             chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
             warnings = [w for c in chapters for w in c.get("warnings", ())]
             store.write_json(tmp / store.STATS, corpus_stats(chapters))
@@ -226,7 +231,6 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
             raise
-    progress.done()
     return {"units": sum(c["units"] for c in chapters), "added": len(jobs) - changed, "changed": changed,
             "removed": len(remove) - changed, "unchanged": len(kept), "indexed": sorted(summaries),
             "seconds": time.monotonic() - started,

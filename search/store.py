@@ -22,7 +22,7 @@ from .errors import IndexError_
 MANIFEST = "manifest.json"
 STATS = "stats.json"
 ENGINE_DIR = "engine"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def version_of(index_dir):
@@ -61,6 +61,16 @@ def read_manifest(version):
         raise IndexError_(f"{version}: index format {manifest.get('format')!r}, expected {FORMAT_VERSION}: "
                           "rebuild it with `python -m search build --full`")
     return manifest
+
+
+def built_with(index_dir):
+    """The engine the current version of `index_dir` was built with, or None when there is no usable
+    index (none at all, damaged, or of an older format)."""
+    version = version_of(index_dir)
+    try:
+        return read_manifest(version).get("engine") if version else None
+    except IndexError_:
+        return None
 
 
 def write_json(path, value):

@@ -1,6 +1,5 @@
 """Meetings as the UN records them, documents as outcomes, suggestions and the empty state, through the app."""
 import os
-import re
 import subprocess
 import sys
 
@@ -156,5 +155,4 @@ def test_a_chapter_dated_against_the_un_table_is_warned_of_and_refused_when_stri
     assert parse.returncode == 0 and f"warning: {warning}" in parse.stderr.splitlines()
     strict = subprocess.run([sys.executable, "-m", "search", "parse", "--strict", str(altered)], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
-    assert (strict.returncode, strict.stderr.splitlines()[-1]) == (2, f"error: {warning}")
-    assert re.match(r"^parsing 1 chapters$", strict.stderr.splitlines()[0])
+    assert (strict.returncode, strict.stdout, strict.stderr) == (2, "", f"error: {warning}\n")

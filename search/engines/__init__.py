@@ -70,7 +70,7 @@ class Engine:
     # --- writing (search.build drives it) ---
 
     @classmethod
-    def write(cls, folder, *, create, remove, jobs, load, on_chapter, progress):
+    def write(cls, folder, *, create, remove, jobs, load, on_chapter):
         """Change the index in `folder` (the engine's own files): drop chapters, add others.
 
         :param create: True for an empty folder, False for a copy of the current version.
@@ -78,7 +78,6 @@ class Engine:
         :param jobs: chapters to parse and add, each handed to `load(job)` -> search.build.LoadedChapter,
                      in any process the engine likes.
         :param on_chapter: called in this process with each chapter's summary once it is indexed.
-        :param progress: called with the number of units just indexed.
         """
         raise NotImplementedError
 

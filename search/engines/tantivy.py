@@ -206,7 +206,7 @@ class TantivyEngine(Engine):
     name = "tantivy"
 
     @classmethod
-    def write(cls, folder, *, create, remove, jobs, load, on_chapter, progress):
+    def write(cls, folder, *, create, remove, jobs, load, on_chapter):
         from ..build import build_procs
 
         if not create and not remove and not jobs:
@@ -223,7 +223,6 @@ class TantivyEngine(Engine):
                     for doc in docs:
                         writer.add_json(doc)
                     on_chapter(summary)
-                    progress(summary["units"])
                 writer.commit()
             except BaseException:
                 writer.rollback()

@@ -178,7 +178,7 @@ def _append_parts(folder, parts):
     TOC(SCHEMA, segments, toc.generation + 1).write(storage, "MAIN")
 
 
-def _write(folder, create, remove, jobs, load, on_chapter, progress, procs):
+def _write(folder, create, remove, jobs, load, on_chapter, procs):
     """Every Whoosh write happens in forked worker processes: the chapters' segments in parallel,
     and the small steps before and after them in one worker. Whoosh leaves files open when a write
     fails (a full disk, say); a worker's files close with it, the builder's process stays clean."""
@@ -201,7 +201,6 @@ def _write(folder, create, remove, jobs, load, on_chapter, progress, procs):
                 if not messages.empty():
                     summary = messages.get()
                     on_chapter(summary)
-                    progress(summary["units"])
                 elif pending.ready():
                     pending.get()  # re-raises a worker's error
                     if messages.empty():
@@ -355,10 +354,10 @@ class WhooshEngine(Engine):
     name = "whoosh"
 
     @classmethod
-    def write(cls, folder, *, create, remove, jobs, load, on_chapter, progress):
+    def write(cls, folder, *, create, remove, jobs, load, on_chapter):
         from ..build import build_procs
 
-        _write(Path(folder), create, remove, jobs, load, on_chapter, progress, build_procs(jobs))
+        _write(Path(folder), create, remove, jobs, load, on_chapter, build_procs(jobs))
 
     def __init__(self, version, manifest):
         super().__init__(version, manifest)
