@@ -6,14 +6,18 @@ import sys
 from pathlib import Path
 
 from . import PROJECT_ROOT
-from .errors import RepertoireError
+from .errors import CorpusError, RepertoireError
 
-DEFAULT_INDEX = PROJECT_ROOT / "instance" / "index"
+# instance/index of a checkout; an installed package is read-only, so there: ./instance/index.
+DEFAULT_INDEX = (PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd()) / "instance" / "index"
 
 
 def _default_files():
     seeds = Path(os.environ.get("REPERTOIRE_SEEDS_DIR") or PROJECT_ROOT / "seeds")
-    return sorted([*seeds.glob("*.txt"), *seeds.glob("*.pdf")])
+    files = sorted([*seeds.glob("*.txt"), *seeds.glob("*.pdf")])
+    if not files:
+        raise CorpusError(seeds, "no chapter files (*.txt, *.pdf) here: give files, or set REPERTOIRE_SEEDS_DIR")
+    return files
 
 
 def _index_dir(args):

@@ -7,6 +7,7 @@ import csv
 import re
 
 from . import urls
+from .charter import find_repertoire_refs
 from .facets import facet_label
 from .params import FACET_TITLES, FACETS, KINDS, RANGE, canonical_filter
 
@@ -111,6 +112,8 @@ def decorate_record(record, link):
         r["segments"] = text_segments(r["text"], r.get("markers"))
     r["meeting_url"] = link("web.meeting", number=r["meeting"]) if r.get("meeting") else None
     r["meeting_info"] = _meeting_info(r.get("meeting"))
+    # Cross-references to the Repertoire's own chapters, shown as what they are (not the Charter's).
+    r["repertoire_refs"] = [ref.label for ref in find_repertoire_refs(r.get("text") or "")]
     r["footnotes"] = [
         {**fn, "url": link("web.record", id=fn["id"]) if fn.get("id") else None,
          "citations": [decorate_citation(c, link) for c in fn.get("citations") or ()]}
