@@ -22,6 +22,7 @@ from .documents import CHAPTER_SHIFT, chapter_documents
 from .engines import engine_class, engine_name
 from .errors import CorpusError, IndexError_
 from .progress import Progress
+from .reading import read_bytes
 from .suggest import chapter_phrases
 
 PHRASES = 2000  # frequent phrases of the corpus offered as suggestions
@@ -110,18 +111,7 @@ def corpus_stats(chapters):
 
 
 def _sha256(path):
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-    except FileNotFoundError:
-        raise CorpusError(path, "no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(path, "is a directory, not a chapter file") from None
-    except OSError as exc:
-        raise CorpusError(path, f"cannot read: {exc.strerror}") from None
-    return h.hexdigest()
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def _given(files):

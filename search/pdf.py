@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from .errors import CorpusError
+from .reading import read_bytes
 from .pdf_layout import Glyph, PageContent, Rule
 from .pdf_text import compose_text
 
@@ -33,7 +34,7 @@ def read_pdf_text(path):
     :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or a font with no Unicode map.
     """
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if not data.lstrip().startswith(b"%PDF-"):
         raise CorpusError(path, "not a PDF file (no %PDF- header)")
     if b"%%EOF" not in data[-2048:]:
@@ -54,17 +55,6 @@ def read_pdf_text(path):
             raise CorpusError(path, "the PDF has no text layer, only images (a scan?): run OCR on it first")
         raise CorpusError(path, "the PDF has no text")
     return compose_text(pages), warnings
-
-
-def _read_bytes(path):
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(path, "no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(path, "is a directory, not a chapter file") from None
-    except OSError as exc:
-        raise CorpusError(path, f"cannot read: {exc.strerror}") from None
 
 
 def _read_pages(path, pdf):

@@ -9,7 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .pdf_layout import HEADING, is_han, lay_out_page, split_page
+from .layout import join_pieces  # joined as the chapter reader joins: the same text back
+from .pdf_layout import HEADING, lay_out_page, split_page
 
 _RUNNING = re.compile(r"\d{1,4}|-\s*\d{1,4}\s*-|\d{2}-\d{5}\s*\([A-Z]\)")
 
@@ -36,17 +37,17 @@ def compose_text(pages):
         _read_footnotes(notes, footnotes)
     out, previous = [], None
     for block in blocks:
-        text = _join(block.pieces)
+        text = join_pieces(block.pieces)
         if block.kind == "paragraph":
             out.append(f" {text} ")
-        elif previous is not None and previous.kind == "heading" and _join(previous.pieces).endswith(("：", ":")):
+        elif previous is not None and previous.kind == "heading" and join_pieces(previous.pieces).endswith(("：", ":")):
             # What a "…的决定：" heading introduces ("主席声明") stands unindented under it.
             out.append(text)
         else:
             out.append(f"  {text} ")
         previous = block
     out.append("_" * 20)
-    out.extend(f" {number} {_join(pieces)} " for number, pieces in footnotes)
+    out.extend(f" {number} {join_pieces(pieces)} " for number, pieces in footnotes)
     return "\n".join(out) + "\n"
 
 
@@ -142,23 +143,3 @@ def _read_footnotes(areas, footnotes):
 
 
 # ---------------------------------------------------------------- joining
-
-
-def _is_latin(ch):
-    return ch.isascii() and ch.isalnum()
-
-
-def _join(pieces):
-    """Join wrapped lines as the chapter reader does: a space only at a Latin/digit boundary."""
-    out = ""
-    for piece in pieces:
-        piece = piece.strip()
-        if not piece:
-            continue
-        if out:
-            a = re.sub("(?:\ue000\\d+\ue001)+$", "", out)[-1:]
-            b = re.sub("\ue000\\d+\ue001", "", piece)[:1]
-            if a and b and ((_is_latin(a) and (_is_latin(b) or is_han(b))) or (is_han(a) and _is_latin(b))):
-                out += " "
-        out += piece
-    return out

@@ -7,6 +7,18 @@ from .errors import CorpusError
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
+def read_bytes(path):
+    """A chapter file's bytes. :raises CorpusError: missing, a folder, or unreadable."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(path, "no such file") from None
+    except IsADirectoryError:
+        raise CorpusError(path, "is a directory, not a chapter file") from None
+    except OSError as exc:
+        raise CorpusError(path, f"cannot read: {exc.strerror}") from None
+
+
 def read_chapter_text(path):
     """Read a chapter file as text; UTF-8, or GB18030/GBK when it is not UTF-8.
 
@@ -18,14 +30,7 @@ def read_chapter_text(path):
         from .pdf import read_pdf_text
 
         return read_pdf_text(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(path, "no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(path, "is a directory, not a chapter file") from None
-    except OSError as exc:
-        raise CorpusError(path, f"cannot read: {exc.strerror}") from None
+    data = read_bytes(path)
     if not data.strip():
         raise CorpusError(path, "empty file")
     if b"\x00" in data:

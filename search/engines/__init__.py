@@ -11,9 +11,11 @@ search.params, search.snippets, search.facets, search.query); an engine answers 
 One contract suite (tests/test_engines.py) runs on every engine, so an engine that cannot do
 something fails a test instead of answering less.
 """
+import collections
 import functools
 import importlib
 import os
+import threading
 
 from ..errors import IndexError_
 from ..params import SearchParams
@@ -163,6 +165,31 @@ class Engine:
         get_table()
         self.search(SearchParams(q="安全理事会 合作 France", per_page=1))
         self.suggestions.complete("an")
+
+
+class LRU:
+    """A thread-safe least-recently-used cache: what an open generation computed once (postings as
+    arrays, answers) stays valid for as long as the generation is open, since it never changes."""
+
+    def __init__(self, size):
+        self.size = size
+        self._items = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute=None):
+        """The cached value of `key`; else `compute()` stored and returned (None without `compute`)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        if compute is None:
+            return None
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
 
 
 def _summary(record):

@@ -21,8 +21,6 @@ incremental build works on hard links of the previous version (search.store) and
 import base64
 import json
 import operator
-import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -32,7 +30,7 @@ from ..analysis import normalize, squash
 from ..errors import IndexError_
 from ..params import FACETS
 from ..query import Matches
-from . import Engine, engine_files
+from . import LRU, Engine, engine_files
 
 RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol", "charter")
 FAST = set(FACETS)  # aggregated: fast (column) fields
@@ -241,8 +239,7 @@ class TantivyEngine(Engine):
         self._index.config_reader("manual", 0)
         self._searcher = self._index.searcher()
         self._pool = ThreadPoolExecutor(POOL_SIZE, thread_name_prefix="tantivy-agg")
-        self._lock = threading.Lock()
-        self._cache = OrderedDict()  # (params, sort) -> Matches: the version never changes
+        self._cache = LRU(CACHE)  # (params, sort) -> Matches: the version never changes
 
     def close(self):
         self._pool.shutdown(wait=True)
@@ -273,21 +270,9 @@ class TantivyEngine(Engine):
             futures.append((facets, self._pool.submit(self._searcher.aggregate, query, aggs)))
         return futures
 
-    def _cached(self, key, compute):
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = compute()
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > CACHE:
-                self._cache.popitem(last=False)
-        return value
-
     def match(self, parsed, params, sort):
         try:
-            return self._cached((params, sort), lambda: self._match(parsed, params, sort))
+            return self._cache.get((params, sort), lambda: self._match(parsed, params, sort))
         except BaseException as exc:
             # A Rust panic arrives as pyo3's PanicException, a BaseException that would get past
             # every error handler of the web layer: make it an error of this index.
@@ -302,8 +287,7 @@ class TantivyEngine(Engine):
         # The counts do not depend on the page or the order: the next page (an export, a reader
         # paging on) takes them from the cache.
         counts_key = ("counts", replace(params, page=1, per_page=1, sort="relevance"))
-        with self._lock:
-            counts = self._cache.get(counts_key)
+        counts = self._cache.get(counts_key)
         pending = self._counts(text, filters) if counts is None else ()
         parts = ([text] if text is not None else []) + list(filters.values())
         match = _must(*parts) if parts else Query.all_query()
@@ -325,7 +309,7 @@ class TantivyEngine(Engine):
                 result = future.result()
                 for f in facets:
                     found[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
-            counts = self._cached(counts_key, lambda: {f: found[f] for f in FACETS})
+            counts = self._cache.get(counts_key, lambda: {f: found[f] for f in FACETS})
         return Matches(total, hits, counts)
 
     def _ranked_page(self, query, start, end):

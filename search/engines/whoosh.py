@@ -19,9 +19,7 @@ import json
 import os
 import queue
 import shutil
-import threading
 import weakref
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,7 +38,7 @@ from ..documents import CHAPTER_SHIFT
 from ..errors import IndexError_
 from ..params import FACETS
 from ..query import Matches
-from . import Engine, engine_files
+from . import LRU, Engine, engine_files
 
 FACET_FIELDS = (*FACETS, "symbol", "chapter")
 TEXTS = "texts"
@@ -369,8 +367,7 @@ class WhooshEngine(Engine):
         self._pool = queue.SimpleQueue()
         # Searchers hold files open: close them when the engine goes, whoever drops it last.
         weakref.finalize(self, _close_all, self._pool)
-        self._lock = threading.Lock()
-        self._cache = OrderedDict()
+        self._cache = LRU(4096)
         with self._searcher() as s:
             self.data = _Data(s, folder, self.chapters)
 
@@ -392,29 +389,17 @@ class WhooshEngine(Engine):
             else:
                 s.close()
 
-    def _cached(self, key, compute, size=4096):
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = compute()
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > size:
-                self._cache.popitem(last=False)
-        return value
-
     def _term_docs(self, s, field, term):
-        return self._cached(("t", field, term), lambda: _postings(s.reader().leaf_readers(), field, term))
+        return self._cache.get(("t", field, term), lambda: _postings(s.reader().leaf_readers(), field, term))
 
     def _doc_frequency(self, s, gram):
-        return self._cached(("f", gram), lambda: s.doc_frequency("grams", gram))
+        return self._cache.get(("f", gram), lambda: s.doc_frequency("grams", gram))
 
     def _exact(self, s, key):
         """Sorted docnums whose text contains `key` (normalised, spaces removed)."""
         if len(key) == 2:
             return self._term_docs(s, "grams", key)
-        return self._cached(("x", key), lambda: self._verify(s, key))
+        return self._cache.get(("x", key), lambda: self._verify(s, key))
 
     def _verify(self, s, key):
         texts = self.data.texts
@@ -476,7 +461,7 @@ class WhooshEngine(Engine):
         grams = dict.fromkeys(g for t in parsed.positive for g in bigrams(t.key))
         n = max(int(self.data.live.sum()), 1)
         for g in grams:
-            ids, tf = self._cached(("w", g), lambda: self._weights(s, g))
+            ids, tf = self._cache.get(("w", g), lambda: self._weights(s, g))
             if not len(ids):
                 continue
             idf = np.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
