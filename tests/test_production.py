@@ -150,9 +150,14 @@ def test_query_lengths_at_the_request_line_limit(gunicorn_server):
 
 @pytest.fixture
 def broken_gunicorn(tmp_path):
-    """gunicorn (1 worker, FLASK_DEBUG=1 in its environment) over an index folder that holds no index."""
+    """gunicorn (1 worker, FLASK_DEBUG=1 in its environment) over a damaged index: its manifest says
+    Whoosh (so no build at start), but the engine's files are missing (so every search fails)."""
+    version = tmp_path / "index.v1"
+    (version / "engine").mkdir(parents=True)
+    (version / "manifest.json").write_text('{"format": 3, "engine": "whoosh", "chapters": [], "next_seq": 0}')
+    (version / "stats.json").write_text('{"units": 0}')
     index_dir = tmp_path / "index"
-    index_dir.mkdir()  # exists, so no build at start, but is empty
+    index_dir.symlink_to(version.name)
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
     env = {**os.environ, "REPERTOIRE_INDEX_DIR": str(index_dir), "WEB_CONCURRENCY": "1",
