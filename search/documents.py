@@ -25,8 +25,6 @@ from .corpus import record_to_dict
 from .symbols import record_symbols
 
 CHAPTER_SHIFT = 20  # records per chapter at most 2**20; order = chapter number << 20 | position
-KEYWORD_FIELDS = ("country", "org", "symbol", "charter")
-ID_FIELDS = ("kind", "chapter", "meeting", "year", "date", "item", "section")
 
 
 def _record_dict(record, by_id, symbols, charter):

@@ -1,0 +1,180 @@
+"""Writing the Whoosh back end's index (search/engines/whoosh.py reads it): the schema, documents,
+the texts kept beside the index, and the worker processes that write segments in parallel.
+
+Every Whoosh write happens in a forked worker process: the chapters' segments in parallel, and
+the small steps before and after them in one worker. Whoosh leaves files open when a write fails
+(a full disk, say); a worker's files close with it, and the builder's process stays clean.
+"""
+import os
+import shutil
+
+from whoosh import index as whoosh_index
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Frequency
+from whoosh.index import TOC
+
+from ..analysis import BigramTokenizer, normalize, squash
+
+TEXTS = "texts"
+
+
+def _keyword():
+    return KEYWORD(commas=True, lowercase=False, scorable=False)
+
+
+SCHEMA = Schema(
+    id=ID(),
+    pos=ID(stored=True),  # "<chapter>:<cls>:<seq>", for prev/next
+    kind=ID(),
+    chapter=ID(),
+    grams=FieldType(format=Frequency(), analyzer=BigramTokenizer(unigrams=False), scorable=False),
+    country=_keyword(),
+    org=_keyword(),
+    symbol=_keyword(),
+    charter=_keyword(),
+    meeting=ID(),
+    year=ID(),
+    item=ID(),
+    section=ID(),
+    order=COLUMN(NumericColumn("q", default=0)),
+    length=COLUMN(NumericColumn("i", default=0)),  # characters, spaces left out: BM25's document length
+    dateint=COLUMN(NumericColumn("i", default=0)),
+    data=STORED(),
+)
+
+
+def _memoise_has_column():
+    """Whoosh asks the disk (a stat call) whether a field has a length column once per posting while
+    it writes a segment; the answer never changes for a written segment, so remember it. For our
+    schema this was over a third of the build time."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    if getattr(W3PerDocReader, "_repertoire_memo", False):
+        return
+    original = W3PerDocReader.has_column
+
+    def has_column(self, fieldname):
+        memo = self.__dict__.setdefault("_has_column_memo", {})
+        if fieldname not in memo:
+            memo[fieldname] = original(self, fieldname)
+        return memo[fieldname]
+
+    W3PerDocReader.has_column = has_column
+    W3PerDocReader._repertoire_memo = True
+
+
+_memoise_has_column()
+
+
+def _whoosh_document(doc):
+    fields = {
+        "id": doc["id"], "pos": f"{doc['chapter']}:{doc['cls']}:{doc['seq']}", "kind": doc["kind"],
+        "chapter": doc["chapter"], "grams": doc["text"], "length": len(squash(normalize(doc["text"]))),
+        "country": ",".join(doc["country"]), "org": ",".join(doc["org"]),
+        "symbol": ",".join(s.replace(",", " ") for s in doc["symbol"]),
+        "charter": ",".join(doc["charter"]),
+        "item": doc["item"], "order": doc["order"], "dateint": doc["dateint"], "data": doc["data"],
+    }
+    for name in ("meeting", "year", "section"):
+        if doc[name] is not None:
+            fields[name] = doc[name]
+    return fields
+
+
+def _write_texts(folder, loaded):
+    """The chapter's texts, normalised and without spaces, one line per record in document order.
+
+    Written to a new file and renamed: the old name may be a hard link into the serving version."""
+    texts = folder / TEXTS
+    texts.mkdir(exist_ok=True)
+    tmp = texts / f".{loaded.job.key}.tmp"
+    tmp.write_text("".join(squash(normalize(d["text"])) + "\n" for d in loaded.documents), encoding="utf-8")
+    os.replace(tmp, texts / f"{loaded.job.key}.txt")
+
+
+def _add_chapters(writer, folder, jobs, load, report):
+    for job in jobs:
+        loaded = load(job)
+        for doc in loaded.documents:
+            writer.add_document(**_whoosh_document(doc))
+        _write_texts(folder, loaded)
+        report(loaded.summary)
+
+
+# State shared with forked build workers (set just before they fork, so nothing is pickled).
+_BUILD = {}
+
+
+def _prepare(folder, create, remove):
+    """Worker: create the index, or drop the removed chapters from the copy of the current one."""
+    ix = whoosh_index.create_in(str(folder), SCHEMA) if create else whoosh_index.open_dir(str(folder))
+    if remove:
+        writer = ix.writer(compound=False)
+        for key in remove:
+            writer.delete_by_term("chapter", key)
+            (folder / TEXTS / f"{key}.txt").unlink(missing_ok=True)
+        writer.commit(merge=False)
+
+
+def _build_part(i):
+    """Worker: parse and index its share of the chapters into a folder of its own (one segment)."""
+    folder, part, jobs, load, messages = (_BUILD[k] for k in ("folder", "parts", "jobs", "load", "messages"))
+    ix = whoosh_index.create_in(str(part[i]), SCHEMA)
+    # Plain (not compound) segment files: Whoosh copies each sub-file of a compound segment into
+    # memory every time a reader opens it.
+    writer = ix.writer(limitmb=128, compound=False)
+    try:
+        _add_chapters(writer, folder, jobs[i], load, messages.put)
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _append_parts(folder, parts):
+    """Worker: move the parts' segments into `folder` and list them in its table of contents."""
+    storage = FileStorage(str(folder))
+    toc = TOC.read(storage, "MAIN")
+    segments = list(toc.segments)
+    for part in parts:
+        segments.extend(TOC.read(FileStorage(str(part)), "MAIN").segments)
+        for f in part.iterdir():
+            if f.name.startswith("MAIN_") and f.name != "MAIN_WRITELOCK":
+                os.rename(f, folder / f.name)
+        shutil.rmtree(part)
+    TOC(SCHEMA, segments, toc.generation + 1).write(storage, "MAIN")
+
+
+def write_index(folder, create, remove, jobs, load, on_chapter, procs):
+    """Drop the `remove` chapters from the index in `folder` (or create it), then parse and add
+    `jobs` in `procs` worker processes, each writing a segment of its own."""
+    import multiprocessing
+
+    from ..build import worker_init
+
+    ctx = multiprocessing.get_context("fork")
+    shares = [jobs[i::procs] for i in range(procs)]
+    parts = [folder / f"part{i}" for i in range(procs)]
+    for part in parts:
+        part.mkdir()
+    messages = ctx.SimpleQueue()
+    _BUILD.update(folder=folder, parts=parts, jobs=shares, load=load, messages=messages)
+    try:
+        with ctx.Pool(procs, initializer=worker_init, initargs=(os.getpid(),)) as pool:
+            pool.apply(_prepare, (folder, create, remove))
+            pending = pool.map_async(_build_part, range(procs))
+            while True:
+                if not messages.empty():
+                    summary = messages.get()
+                    on_chapter(summary)
+                elif pending.ready():
+                    pending.get()  # re-raises a worker's error
+                    if messages.empty():
+                        break
+                else:
+                    pending.wait(0.05)
+            pool.apply(_append_parts, (folder, parts))
+    finally:
+        _BUILD.clear()
