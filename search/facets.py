@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from . import gazetteer
 from .charter import charter_label
+from .meetings import get_table
+from .meetings_display import short_topic, zh_date
 from .params import FACETS, KINDS
 
 
@@ -27,8 +29,6 @@ def facet_label(facet, value):
         e = (gazetteer.country if facet == "country" else gazetteer.org)(value)
         return (e.zh, e.en) if e else (value, value)
     if facet == "meeting":
-        from .meetings import get_table, short_topic, zh_date
-
         meeting = get_table().get(value)
         if meeting is None:  # after June 2022, or not in the UN library's table
             return f"第 {value} 次会议", f"meeting {value}"

@@ -8,6 +8,9 @@ import re
 
 from . import urls
 from .charter import find_repertoire_refs
+from .citations import document_url
+from .meetings import get_table
+from .meetings_display import citation_context, meeting_summary, meeting_to_dict, outcome_to_dict
 from .facets import facet_label
 from .params import FACET_TITLES, FACETS, KINDS, RANGE, canonical_filter
 
@@ -40,8 +43,6 @@ def direct_links(q, link, count_of):
 def decorate_citation(citation, link):
     """A citation dict plus the link to the page of every paragraph citing its symbol, and for a
     meeting record (S/PV.…) the meeting as the UN tables give it: date, agenda, outcomes with votes."""
-    from .meetings import citation_context
-
     c = dict(citation)
     c["doc_url"] = link("web.document", symbol=c["symbol"]) if c.get("symbol") else None
     c["meeting"] = citation_context(c["symbol"]) if c.get("symbol") else None
@@ -92,8 +93,6 @@ def record_title(record):
 
 def _meeting_info(number):
     """A record's meeting as the UN tables give it: {"summary", "date", "topic", "outcomes"}, or None."""
-    from .meetings import get_table, meeting_summary, outcome_to_dict
-
     meeting = get_table().get(number) if number else None
     if meeting is None:
         return None
@@ -323,8 +322,6 @@ def _paged(records, total, params, path, pairs, link):
 def meeting_context(number, meeting, records, total, params, path, pairs, link):
     """A meeting's page: what the UN tables say of it (records, date, agenda, outcomes with votes)
     and one page of what the indexed chapters say of it."""
-    from .meetings import meeting_to_dict
-
     facts = meeting_to_dict(meeting) if meeting is not None else None
     date = facts["date"] if facts else next((r.get("date") for r in records if r.get("date")), None)
     return {"number": number, "date": date, "meeting": facts,
@@ -336,9 +333,6 @@ def meeting_context(number, meeting, records, total, params, path, pairs, link):
 def document_context(symbol, records, total, params, path, pairs, link):
     """A document's page: the meeting that adopted it (from the UN tables), and one page of the
     records quoting, adopting or citing it, grouped by the pages and speakers cited."""
-    from .citations import document_url
-    from .meetings import get_table, meeting_to_dict, outcome_to_dict
-
     meeting = get_table().by_document(symbol)
     outcome = next((o for o in meeting.outcomes if o.symbol == symbol), None) if meeting else None
     ctx = _paged(records, total, params, path, pairs, link)

@@ -2,16 +2,20 @@
 import logging
 import os
 import threading
+from dataclasses import replace
 
 from flask import (Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context,
                    url_for)
 from werkzeug.exceptions import HTTPException, NotFound
 
 from . import pages, urls
+from .citations import normalize_symbol
 from .engines import open_engine
+from .meetings import get_table
 from .errors import QueryError, RepertoireError
 from .params import MAX_RESULT_DEPTH, SearchParams, first_value
 from .store import current_generation
+from .suggest import nearest_queries
 
 bp = Blueprint("web", __name__)
 log = logging.getLogger(__name__)
@@ -150,10 +154,6 @@ def _search_context():
 
 def _nearest(engine, params, wanted=5):
     """The empty state: queries near this one that do have hits (same filters), with their counts."""
-    from dataclasses import replace
-
-    from .suggest import nearest_queries
-
     out = []
     for q in nearest_queries(params.q, engine.suggestions):
         total = engine.search(replace(params, q=q, page=1, per_page=1)).total
@@ -255,9 +255,6 @@ def _page():
 
 
 def _document_context(symbol):
-    from .citations import normalize_symbol
-    from .meetings import get_table
-
     params = _page()
     symbol = normalize_symbol(symbol)  # S/RES/1631 (2005) and S/RES/1631(2005) are one document
     total, records = get_engine().records_of("symbol", symbol, params.page, params.per_page)
@@ -280,8 +277,6 @@ def api_document(symbol):
 
 
 def _meeting_context(number):
-    from .meetings import get_table
-
     params = _page()
     engine = get_engine()
     total, records = engine.records_of("meeting", str(number), params.page, params.per_page,

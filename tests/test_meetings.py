@@ -3,28 +3,16 @@
 Expected values are read by eye from /work/shared/data/un-sc-meetings.tsv (the file shipped as
 search/data/un-sc-meetings.tsv.gz), not from the code's output.
 """
-import doctest
 import logging
 import time
 from pathlib import Path
 
 import pytest
 
-import search.meetings
 from search.corpus import parse_chapter
 from search.crosscheck import check_corpus
-from search.meetings import (
-    COLUMNS,
-    CORRECTIONS,
-    MeetingRecord,
-    citation_context,
-    get_table,
-    load_meetings,
-    meeting_summary,
-    meeting_to_dict,
-    short_topic,
-    zh_date,
-)
+from search.meetings import COLUMNS, CORRECTIONS, MeetingRecord, get_table, load_meetings
+from search.meetings_display import citation_context, meeting_summary, meeting_to_dict, short_topic, zh_date
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
@@ -313,11 +301,6 @@ def test_citation_context_of_a_resumption(table):
 @pytest.mark.parametrize("symbol", ["S/PV.99999", "S/2004/546", "S/PRST/2004/27", "", None])
 def test_citation_context_is_none_for_other_symbols(table, symbol):
     assert citation_context(symbol, table) is None
-
-
-def test_docstring_examples():
-    result = doctest.testmod(search.meetings)
-    assert (result.failed, result.attempted) == (0, 2)
 
 
 # ---------------------------------------------------------------- cross-check
