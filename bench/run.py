@@ -289,6 +289,7 @@ def saved_sizes(out):
             r = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
+        r["summary"] = report.summarise_size(r)  # by the report's rules of now, from the samples
         found[r["n"]] = r
     return found
 

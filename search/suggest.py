@@ -275,7 +275,7 @@ def chapter_phrases(texts, limit=100, longest=6):
     return dict(sorted(counts.items(), key=lambda pc: (-pc[1], len(pc[0]), pc[0]))[:limit])
 
 
-def nearest_queries(q, index, limit=8):
+def nearest_queries(q, index, limit=4):
     """Queries near `q` that may have hits when `q` has none: words that sound the same (same
     pinyin), then shorter pieces of it. The caller keeps those that do have hits, with their counts."""
     if not isinstance(q, str):

@@ -156,7 +156,7 @@ def _nearest(engine, params, wanted=5):
     """The empty state: queries near this one that do have hits (same filters), with their counts."""
     out = []
     for q in nearest_queries(params.q, engine.suggestions):
-        total = engine.search(replace(params, q=q, page=1, per_page=1)).total
+        total = engine.count(replace(params, q=q))
         if total:
             out.append({"q": q, "count": total,
                         "url": urls.path_with_added_args(url_for("web.search"), urls.without_page(_pairs()), {"q": q})})

@@ -68,6 +68,26 @@ def test_a_resolutions_page_shows_the_meeting_that_adopted_it_and_its_text(clien
     assert [r["id"] for r in data["groups"][0]["records"]] == own
 
 
+def test_a_documents_page_is_paged_with_its_urls(client, seed_corpus):
+    first = client.get("/api/doc/S/PV.5529?per_page=10").get_json()
+    second = client.get("/api/doc/S/PV.5529?per_page=10&page=2").get_json()
+    ids = [r["id"] for g in first["groups"] + second["groups"] for r in g["records"]]
+    notes = {(f.chapter, f.item, f.number): f for f in seed_corpus.footnotes}
+    def cites(r):
+        found = r.citations if r.kind == "footnote" else [
+            c for n in r.footnotes for c in notes[(r.chapter, r.item, n)].citations]
+        return any(c.symbol == "S/PV.5529" for c in found)
+
+    citing = [r for r in seed_corpus.records() if cites(r)]
+    assert (first["total"], second["total"], first["page"], second["page"]) == (len(citing), len(citing), 1, 2) \
+        == (38, 38, 1, 2)
+    assert len(set(ids)) == len(ids) and len(ids) <= 20
+    assert (first["pagination"]["next_url"], second["pagination"]["prev_url"], second["pagination"]["last"]) == (
+        "/api/doc/S/PV.5529?per_page=10&page=2", "/api/doc/S/PV.5529?per_page=10", 4)
+    assert '<a class="next" rel="next" href="/doc/S/PV.5529?page=2">' in client.get("/doc/S/PV.5529").get_data(
+        as_text=True)
+
+
 def test_a_presidential_statements_page(client):
     data = client.get("/api/doc/S/PRST/2004/27").get_json()
     assert (data["outcome"]["kind"], data["meeting"]["number"], data["meeting"]["summary"]) == (

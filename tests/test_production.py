@@ -190,3 +190,32 @@ def test_gunicorn_stops_gracefully(broken_gunicorn):
     _, proc = broken_gunicorn
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
+
+
+def test_gunicorn_and_the_cli_run_on_the_tantivy_engine(tmp_path):
+    """REPERTOIRE_ENGINE=tantivy: gunicorn builds a tantivy index on first start and serves it."""
+    index_dir = tmp_path / "index"
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    env = {**os.environ, "REPERTOIRE_ENGINE": "tantivy", "REPERTOIRE_INDEX_DIR": str(index_dir),
+           "WEB_CONCURRENCY": "2", "REPERTOIRE_BIND": f"127.0.0.1:{port}"}
+    proc = start_process([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                          "search:create_app()"], log_path, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/api/search?q=", proc, log_path, timeout=120)
+        answer = requests.get(base + "/api/search?q=" + quote("待命部队"), timeout=10).json()
+        suggest = requests.get(base + "/api/suggest?q=fg", timeout=10).json()
+    finally:
+        stop_process(proc)
+    import json
+    import subprocess
+
+    from search.store import built_with
+
+    assert built_with(index_dir) == "tantivy"
+    cli = subprocess.run([sys.executable, "-m", "search", "query", "待命部队", "--index", str(index_dir), "--json"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert cli.returncode == 0, cli.stderr
+    assert [h["id"] for h in json.loads(cli.stdout)["hits"]] == [h["id"] for h in answer["hits"]][:10]
+    assert [s["text"] for s in suggest["suggestions"]] == ["法国"]

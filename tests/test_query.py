@@ -466,3 +466,12 @@ def test_format_result_text(searcher):
     text = format_result_text(search(searcher, q="第5649次会议"))
     assert text.startswith("2 条结果")
     assert "【第 5649 次会议】" in text
+
+
+@pytest.mark.parametrize("params", [
+    SearchParams(q="区域组织"), SearchParams(q="和", country=("FRA",)), SearchParams(q=""), SearchParams(q="-安全"),
+    SearchParams(q="France"), SearchParams(q="火星"), SearchParams(q="", meeting=("5282",), kind=("decision",)),
+    SearchParams(q="合作", date_from="2006-01-01"),
+])
+def test_count_is_the_total_of_the_search(searcher, params):
+    assert searcher.count(params) == searcher.search(params).total

@@ -329,6 +329,25 @@ def test_export_csv_has_every_page_with_bom_and_resolved_citations(client):
     assert get_ok(client, f"/search?q={QUERY}&format=csv").get_data() == body
 
 
+def test_exports_stream_their_rows_a_page_at_a_time(client, scan):
+    response = client.get("/search.csv?q=和")  # more hits than one engine page of 100
+    assert response.is_streamed
+    chunks = iter(response.response)
+    first = next(chunks)
+    assert first == "\ufeff" + ",".join(pages_export_columns()) + "\r\n"
+    rows = list(csv.DictReader(io.StringIO((first + "".join(chunks)).lstrip("\ufeff"))))
+    assert len(rows) == client.get("/api/search?q=和").get_json()["total"] >= len(scan("和")) > 100
+    data = client.get("/search.json?q=和")
+    assert data.is_streamed
+    assert [h["id"] for h in json.loads(data.get_data(as_text=True))["hits"]] == [r["id"] for r in rows]
+
+
+def pages_export_columns():
+    from search.pages import EXPORT_COLUMNS
+
+    return EXPORT_COLUMNS
+
+
 def test_export_json_has_every_page_with_resolved_citations(client):
     total = client.get(f"/api/search?q={QUERY}").get_json()["total"]
     response = get_ok(client, f"/search.json?q={QUERY}&country=CHN")

@@ -97,6 +97,10 @@ class Engine:
         """The total, the page of (record, exact) and the disjunctive facet counts -> query.Matches."""
         raise NotImplementedError
 
+    def count(self, params):
+        """How many units a search finds (no page, no facets: the empty state asks for many)."""
+        raise NotImplementedError
+
     def search(self, params):
         """Search this index -> query.SearchResult."""
         from ..query import run_search

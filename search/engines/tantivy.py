@@ -30,6 +30,7 @@ from ..analysis import normalize, squash
 from ..errors import IndexError_
 from ..params import FACETS
 from ..query import Matches
+from ..syntax import parse_query
 from . import LRU, Engine, engine_files
 
 RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol", "charter")
@@ -311,6 +312,11 @@ class TantivyEngine(Engine):
                     found[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
             counts = self._cache.get(counts_key, lambda: {f: found[f] for f in FACETS})
         return Matches(total, hits, counts)
+
+    def count(self, params):
+        parts = [q for q in (_text(parse_query(params.q)), *self._filters(params).values()) if q is not None]
+        # (a limit of 0 panics in tantivy 0.27: one hit it is)
+        return self._searcher.search(_must(*parts) if parts else Query.all_query(), 1, True).count
 
     def _ranked_page(self, query, start, end):
         """(total, (score, address) of hits start:end) by score, ties in document order.

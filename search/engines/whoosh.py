@@ -31,6 +31,7 @@ from ..documents import CHAPTER_SHIFT
 from ..errors import IndexError_
 from ..params import FACETS
 from ..query import Matches
+from ..syntax import parse_query
 from . import LRU, Engine, engine_files
 from .whoosh_write import TEXTS, write_index
 
@@ -313,6 +314,18 @@ class WhooshEngine(Engine):
         if span:
             masks["date"] = (self.data.dateint >= span[0]) & (self.data.dateint <= span[1])
         return masks
+
+    def count(self, params):
+        parsed = parse_query(params.q)
+        data = self.data
+        with self._searcher() as s:
+            match = self._text_match(s, parsed)[0] if parsed.clauses else data.live.copy()
+            if not parsed.clauses:
+                for term in parsed.excluded:
+                    match[self._exact(s, term.key)] = False
+        for m in self._filter_masks(params).values():
+            match &= m
+        return int(match.sum())
 
     def match(self, parsed, params, sort):
         data = self.data
