@@ -54,9 +54,17 @@ def get_engine():
 
 
 def warm_up(app):
-    """Open the index and load jieba and the engine's caches before the first request (serve, gunicorn)."""
+    """Before the first request: open the index, load jieba, the meetings table and the suggestion
+    index, and go once through the search and home routes (Flask, the templates, the JSON provider),
+    so that the first user does not pay for any of it."""
     with app.app_context():
         get_engine().warm_up()
+    client = app.test_client()
+    for path in ("/api/search?q=%E5%AE%89%E5%85%A8%E7%90%86%E4%BA%8B%E4%BC%9A+%E5%90%88%E4%BD%9C",
+                 "/search?q=%E5%92%8C%E5%B9%B3&country=FRA", "/", "/api/suggest?q=an"):
+        response = client.get(path)
+        if response.status_code != 200:
+            log.warning("warm-up: %s answered %s", path, response.status_code)
 
 
 # --- responses ---
