@@ -10,6 +10,19 @@ from servers import ROOT, free_port, start_process, stop_process, wait_for_http
 SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
 
 
+def records_without_source(corpus):
+    """Every record of `corpus` as a whole dict, but for `source`: a record's file and line move with
+    the layout (another wrap width, a PDF read back as one line per paragraph), nothing else may."""
+    from search.corpus import record_to_dict
+
+    out = []
+    for record in corpus.records():
+        d = record_to_dict(record)
+        del d["source"]
+        out.append(d)
+    return out
+
+
 @pytest.fixture(scope="session")
 def seed_corpus():
     """The parsed seed chapters (a Corpus)."""

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import records_without_source
 from layouts import PLACEMENTS, render_chapter
 from search.corpus import parse_chapter, record_to_dict
 from search.layout import find_markers, sentinel
@@ -25,16 +26,6 @@ def seed_dict(seed):
         "paragraphs": [record_to_dict(p) for p in seed.paragraphs],
         "footnotes": [record_to_dict(f) for f in seed.footnotes],
     }
-
-
-def records_without_source(corpus):
-    # Whole records, but for `source`: a record's first line moves with the layout.
-    out = []
-    for record in corpus.records():
-        d = record_to_dict(record)
-        del d["source"]
-        out.append(d)
-    return out
 
 
 def parse_text(tmp_path, text):

@@ -14,9 +14,10 @@ from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from conftest import records_without_source
 from pdf_fixtures import JOB_NUMBER, LAYOUTS, RUNNING_TITLE, Layout, write_chapter_pdf
 from pdf_fonts import register_cid
-from search.corpus import parse_chapter, record_to_dict
+from search.corpus import parse_chapter
 from search.errors import CorpusError
 from search.build import build_index
 from search.engines import open_engine
@@ -55,17 +56,6 @@ def typeset(seed, pdf_dir):
     return make
 
 
-def _comparable(corpus):
-    # `source` is left out: it names the file (.pdf, not .txt) and its line in the text the
-    # reader was given, which for a PDF is the reader's own one-line-per-paragraph text.
-    out = []
-    for record in corpus.records():
-        d = record_to_dict(record)
-        del d["source"]
-        out.append(d)
-    return out
-
-
 # ---------------------------------------------------------------- layouts
 
 
@@ -74,7 +64,7 @@ def test_layout_parses_to_exactly_the_seeds_records(seed, typeset, layout):
     path, _ = typeset(layout)
     corpus = parse_chapter(path)
     assert corpus.warnings == ()
-    assert _comparable(corpus) == _comparable(seed)
+    assert records_without_source(corpus) == records_without_source(seed)
 
 
 def test_the_layouts_exercise_what_they_are_named_for(typeset):
