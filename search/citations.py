@@ -5,6 +5,7 @@ makes that document current; each "第 N 页" is one citation of the current doc
 with the speakers in the parentheses that follow it. A symbol that no page follows is a
 citation of the whole document.
 """
+import functools
 import re
 from dataclasses import dataclass, replace
 from urllib.parse import quote
@@ -59,6 +60,7 @@ class Citation:
         }
 
 
+@functools.lru_cache(maxsize=65536)  # a chapter names the same documents in many footnotes
 def document_url(symbol, lang="zh"):
     """The undocs.org address that opens `symbol` in `lang` ("zh" or "en").
 

@@ -233,13 +233,6 @@ _STOPWORDS = frozenset(
     "所以 因此 以便 包括 关于 对于 根据 通过 进行 方面 问题 认为 表示 指出 强调 他说 她说 同时 之间 有关 此外 特别 "
     "还是 以及 如何 目前 今后 以来 作出".split()
 )
-_CLAUSE = re.compile(r"[，。；：、！？（）()“”《》\s,.;:!?\"'\[\]【】—…]+")
-
-
-def _is_phrase_word(word):
-    return len(word) >= 2 and word not in _STOPWORDS and all("\u4e00" <= c <= "\u9fff" for c in word)
-
-
 def suggestions_from_stats(stats):
     """Every suggestion of an index, from its build-time statistics (search.build.corpus_stats),
     weighted by the records that name each thing."""
@@ -250,6 +243,9 @@ def suggestions_from_stats(stats):
         *charter_suggestions(stats["charter"]),
         *(Suggestion(p, "phrase", p, c) for p, c in stats["phrases"].items()),
     ]
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def chapter_phrases(texts, limit=100, longest=6):
@@ -263,14 +259,16 @@ def chapter_phrases(texts, limit=100, longest=6):
     freq = get_jieba().FREQ
     counts = Counter()
     for text in texts:
-        for clause in _CLAUSE.split(text or ""):
-            for i in range(len(clause) - 1):
-                for n in range(2, min(longest, len(clause) - i) + 1):
-                    word = clause[i:i + n]
+        # Runs of Han characters only: every piece of one is all Han, and none crosses punctuation.
+        for run in _HAN_RUN.findall(text or ""):
+            n = len(run)
+            for i in range(n - 1):
+                for j in range(i + 2, min(i + longest, n) + 1):
+                    word = run[i:j]
                     f = freq.get(word)
                     if f is None:  # jieba keeps every prefix of its words (frequency 0): none starts so
                         break
-                    if f and _is_phrase_word(word):
+                    if f and word not in _STOPWORDS:
                         counts[word] += 1
     return dict(sorted(counts.items(), key=lambda pc: (-pc[1], len(pc[0]), pc[0]))[:limit])
 
