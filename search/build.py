@@ -59,6 +59,8 @@ def load_chapter(job):
         "paragraphs": len(corpus.paragraphs), "footnotes": len(corpus.footnotes),
         "stats": chapter_stats(documents),
         "warnings": list(corpus.warnings),
+        "repertoire_chapter": corpus.repertoire_chapter,
+        "first_id": documents[0]["id"] if documents else None,
     }
     return LoadedChapter(job, documents, list(corpus.warnings), summary)
 
@@ -107,6 +109,9 @@ def corpus_stats(chapters):
         "symbols": dict(symbols),
         "charter": dict(charter),
         "phrases": dict(phrases.most_common(PHRASES)),
+        # The Repertoire's chapters that are indexed, by number: where a cross-reference leads.
+        "repertoire_chapters": {str(c["repertoire_chapter"]): c["first_id"] for c in chapters
+                                if c.get("repertoire_chapter") and c.get("first_id")},
     }
 
 

@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass
 
 from . import gazetteer
+from .charter import chinese_number
 from .citations import Citation, fix_glued_footnote_number, parse_citations
 from .crosscheck import check_corpus
 from .errors import CorpusError
 from .layout import Line
-from .reader import read_blocks
+from .reader import ITEM_HEADING, read_blocks
 from .reading import chapter_key, display_path, read_chapter_text
 
 
@@ -68,6 +69,8 @@ class Corpus:
     paragraphs: tuple[Paragraph, ...]
     footnotes: tuple[Footnote, ...]
     warnings: tuple[str, ...] = ()
+    # The chapter of the Repertoire this file is ("第十三章" on its title page: 13), when it says so.
+    repertoire_chapter: int | None = None
 
     def records(self):
         """Every record: paragraphs, then footnotes."""
@@ -100,7 +103,21 @@ def parse_chapter(path, order_start=0, strict=False):
     disagreements = check_corpus(corpus)
     if strict and disagreements:
         raise CorpusError(file, disagreements[0].removeprefix(f"{file}: "))
-    return Corpus(corpus.paragraphs, corpus.footnotes, tuple(warnings) + disagreements)
+    return Corpus(corpus.paragraphs, corpus.footnotes, tuple(warnings) + disagreements, _chapter_number(lines))
+
+
+_CHAPTER_TITLE = re.compile(r"^\s*第\s*([一二三四五六七八九十百]+|\d{1,3})\s*章\s*$")
+
+
+def _chapter_number(lines):
+    """The chapter number on the title page: a line "第十三章" before the first item heading."""
+    for line in lines:
+        if ITEM_HEADING.match(line.raw):
+            return None
+        m = _CHAPTER_TITLE.match(line.raw)
+        if m:
+            return chinese_number(m.group(1))
+    return None
 
 
 def _make_records(path, blocks, raw_footnotes, problems, order_start):

@@ -100,6 +100,15 @@ def _meeting_info(number):
             "outcomes": [outcome_to_dict(o) for o in meeting.outcomes]}
 
 
+def link_repertoire_refs(record, chapters, link):
+    """Point a record's cross-references at the chapters of the Repertoire that are indexed
+    (`chapters`: chapter number -> id of its first record, from the index's statistics)."""
+    for ref in record.get("repertoire_refs") or ():
+        first = chapters.get(str(ref["chapter"]))
+        ref["url"] = link("web.record", id=first) if first else None
+    return record
+
+
 def decorate_record(record, link):
     """A paragraph, footnote or hit dict plus its permalink, meeting and citation links."""
     r = dict(record)
@@ -111,8 +120,10 @@ def decorate_record(record, link):
         r["segments"] = text_segments(r["text"], r.get("markers"))
     r["meeting_url"] = link("web.meeting", number=r["meeting"]) if r.get("meeting") else None
     r["meeting_info"] = _meeting_info(r.get("meeting"))
-    # Cross-references to the Repertoire's own chapters, shown as what they are (not the Charter's).
-    r["repertoire_refs"] = [ref.label for ref in find_repertoire_refs(r.get("text") or "")]
+    # Cross-references to the Repertoire's own chapters, shown as what they are (not the Charter's);
+    # link_repertoire_refs links those whose chapter is indexed.
+    r["repertoire_refs"] = [{"label": ref.label, "chapter": ref.chapter, "url": None}
+                            for ref in find_repertoire_refs(r.get("text") or "")]
     r["footnotes"] = [
         {**fn, "url": link("web.record", id=fn["id"]) if fn.get("id") else None,
          "citations": [decorate_citation(c, link) for c in fn.get("citations") or ()]}

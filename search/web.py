@@ -242,8 +242,9 @@ def _record_context(record_id):
     if record.get("kind") == "footnote":
         # The citing paragraphs with their text, so the page can show what cites the footnote.
         record["cited_by"] = [p for p in map(engine.get, record.get("cited_by") or ()) if p]
-    return {"record": pages.decorate_record(record, url_for),
-            "permalink": request.host_url.rstrip("/") + url_for("web.record", id=record_id)}
+    decorated = pages.link_repertoire_refs(pages.decorate_record(record, url_for),
+                                           engine.stats.get("repertoire_chapters", {}), url_for)
+    return {"record": decorated, "permalink": request.host_url.rstrip("/") + url_for("web.record", id=record_id)}
 
 
 @bp.route("/p/<id>")

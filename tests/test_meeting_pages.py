@@ -179,3 +179,20 @@ def test_a_chapter_dated_against_the_un_table_is_warned_of_and_refused_when_stri
     strict = subprocess.run([sys.executable, "-m", "search", "parse", "--strict", str(altered)], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert (strict.returncode, strict.stdout, strict.stderr) == (2, "", f"error: {warning}\n")
+
+
+def test_a_cross_reference_to_the_repertoires_own_chapter_is_shown_and_linked_once_indexed(client, tmp_path):
+    from conftest import ROOT
+    from search import create_app
+    from search.build import build_index
+
+    note = "/api/p/000_433e06851ef59419.49.fn1"  # "会议讨论详情，见第十三章第三部分 A 节。"
+    ref = {"label": "本汇辑第十三章第三部分 A 节", "chapter": 13}
+    assert client.get(note).get_json()["repertoire_refs"] == [{**ref, "url": None}]
+    assert client.get(note).get_json()["charter"] == []  # not the Charter's Chapter XIII
+    index_dir = tmp_path / "index"
+    build_index([*SEED_FILES, ROOT / "tests" / "data" / "chapter_13.txt"], index_dir)
+    with_chapter = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert with_chapter.get(note).get_json()["repertoire_refs"] == [{**ref, "url": "/p/chapter_13.3.p1"}]
+    html = with_chapter.get("/p/000_433e06851ef59419.49.fn1").get_data(as_text=True)
+    assert '<a class="repertoire-ref" href="/p/chapter_13.3.p1">本汇辑第十三章第三部分 A 节</a>' in html
