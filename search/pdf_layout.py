@@ -93,15 +93,7 @@ class _Line:
 
 def lay_out_page(page):
     """(rows of segments, top to bottom; rules) for one page, markers attached."""
-    glyphs = sorted(page.glyphs, key=lambda g: (-g.y, g.x0))
-    rows, row = [], []
-    for g in glyphs:
-        if row and row[0].y - g.y > 0.5:
-            rows.append(row)
-            row = []
-        row.append(g)
-    if row:
-        rows.append(row)
+    rows = _group_rows(page.glyphs, tolerance=0.5)
     segments = [s for r in rows for s in _split_row(sorted(r, key=lambda g: g.x0))]
     segments = _attach_markers(segments)
     rules = list(page.rules)
@@ -160,11 +152,12 @@ def _attach_markers(segments):
     return out
 
 
-def _group_rows(segments):
-    segments = sorted(segments, key=lambda s: (-s.y, s.x0))
+def _group_rows(items, tolerance=1.0):
+    """Glyphs or segments in rows, top to bottom: a row is what stands within `tolerance` of its first baseline."""
+    items = sorted(items, key=lambda s: (-s.y, s.x0))
     rows, row = [], []
-    for s in segments:
-        if row and row[0].y - s.y > 1.0:
+    for s in items:
+        if row and row[0].y - s.y > tolerance:
             rows.append(row)
             row = []
         row.append(s)

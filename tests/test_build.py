@@ -229,7 +229,7 @@ def test_a_build_killed_during_an_incremental_update_leaves_the_index_serving(tm
     proc = subprocess.Popen([sys.executable, "-m", "search", "build", "--index", str(index_dir), *map(str, more)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        # The first chapter line on stderr: the update is under way, in its hard-linked copy.
+        # A new chapter's texts file in the build folder: the update is under way, in its hard-linked copy.
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob(f".index.build-{proc.pid}-*/engine/texts/n*.txt")):
             assert proc.poll() is None, proc.stderr.read().decode()
