@@ -13,8 +13,7 @@ Environment (all optional):
     REPERTOIRE_INDEX_DIR, REPERTOIRE_SEEDS_DIR   as for `python -m search serve`
 
 The app is not preloaded: each worker imports it, opens the index and initialises jieba once
-(warmed up in `post_worker_init`, before it takes requests) and gives every request its own
-Whoosh searcher. A rebuild swaps the index in atomically; each worker notices the new version on
+(warmed up in `post_worker_init`, before it takes requests), and its threads share it. A rebuild swaps the index in atomically; each worker notices the new version on
 its next request, so there is no need to restart or reload gunicorn.
 """
 import os
@@ -57,11 +56,12 @@ raw_env = ["FLASK_DEBUG=0"]
 def on_starting(server):
     """Build the index from the seed chapters when there is none of the engine asked for yet (like
     `python -m search serve`; REPERTOIRE_ENGINE chooses the engine)."""
-    from search.__main__ import DEFAULT_INDEX
+    from search.config import index_dir as configured_index_dir
     from search.engines import engine_name
-    from search.store import built_with
+    from search.index.store import built_with
 
-    index_dir = os.environ.get("REPERTOIRE_INDEX_DIR") or str(DEFAULT_INDEX)
+    # The same place every worker's create_app() opens (search.config.index_dir).
+    index_dir = str(configured_index_dir())
     if built_with(index_dir) != engine_name():
         server.log.info("no index at %s: building it from the seed chapters", index_dir)
         # In a child process, so that the master stays small and does not hold jieba or the index.
@@ -70,7 +70,7 @@ def on_starting(server):
 
 def post_worker_init(worker):
     """Open the index and initialise jieba before the worker takes its first request."""
-    from search.web import warm_up
+    from search.web.routes import warm_up
 
     try:
         warm_up(worker.wsgi)

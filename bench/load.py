@@ -188,7 +188,7 @@ def main(argv=None):
             index_dir = args.index
             if index_dir is None:
                 from make_corpus import make_corpus
-                from search.build import build_index
+                from search.index.build import build_index
 
                 files = make_corpus(args.copies, Path(tmp.name) / "corpus")
                 index_dir = Path(tmp.name) / "index"

@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 from pdf_fixtures import LAYOUTS, Layout, write_chapter_pdf  # noqa: E402
 
-from search.corpus import parse_chapter  # noqa: E402
-from search.pdf import read_pdf_text  # noqa: E402
+from search.reference.resolve import parse_chapter  # noqa: E402
+from search.ingest.pdf import read_pdf_text  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"
 OUT = BENCH_DIR / "out" / "pdf"

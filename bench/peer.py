@@ -55,7 +55,7 @@ ANALYZE;
 
 def _record_dict(record):
     try:
-        from search.corpus import record_to_dict
+        from search.reference.resolve import record_to_dict
     except ImportError:  # the parser has not landed its JSON shape yet
         return {"id": record.id, "kind": record.kind, "text": record.text}
     return record_to_dict(record)
@@ -64,7 +64,7 @@ def _record_dict(record):
 def load_units(paths):
     """Parse the chapters with our parser; yields (id, kind, text, record_json, facets) per unit."""
     try:
-        from search.corpus import parse_corpus
+        from search.reference.resolve import parse_corpus
     except ImportError:
         if not os.environ.get("BENCH_FALLBACK_UNITS"):
             raise
@@ -139,7 +139,7 @@ def _flush(conn, rows, facet_rows):
 def _labels():
     """code -> (zh, en) for countries and organisations, from our gazetteer when it is there."""
     try:
-        from search import gazetteer
+        from search.reference import gazetteer
     except ImportError:
         return lambda facet, value: (value, None)
 

@@ -28,7 +28,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 @functools.lru_cache(maxsize=1)
 def seed_units():
     """The seed chapter's records (headings, paragraphs, decisions, footnotes), parsed by our parser."""
-    from search.corpus import parse_chapter
+    from search.reference.resolve import parse_chapter
 
     return tuple(parse_chapter(SEED).records())
 
@@ -36,7 +36,7 @@ def seed_units():
 @functools.lru_cache(maxsize=1)
 def _words():
     """(word -> number of units containing it) for jieba words of 2+ Han characters."""
-    from search.analysis import segment
+    from search.words import segment
 
     df = Counter()
     for unit in seed_units():
@@ -50,7 +50,7 @@ def _text():
 
 
 def _single_word(q):
-    from search.analysis import segment
+    from search.words import segment
 
     return segment(q) == [q]
 
@@ -73,7 +73,7 @@ def _absent(rng, length):
 def _word(rng, low, high, unit=None):
     words = _words()
     if unit is not None:
-        from search.analysis import segment
+        from search.words import segment
 
         pool = sorted({w for w in segment(unit.text) if w in words and low <= words[w] <= high})
         if pool:
@@ -172,7 +172,7 @@ def first_time_queries(run, seed=0):
 
 def route_paths(run, n, seed=0, count=5):
     """{route: [paths]} of first-time record ids, documents, meetings and suggest prefixes for run `run` at size `n`."""
-    from search.corpus import chapter_key
+    from search.ingest.files import chapter_key
 
     rng = random.Random(f"repertoire-bench-routes/{seed}/{run}")
     units = seed_units()
@@ -202,9 +202,9 @@ def route_paths(run, n, seed=0, count=5):
 def _full_pages():
     """(meetings, document symbols) with a full first page (PER_PAGE records) already at N=1, so that
     their pages show as many records at every N and the growth measures the index, not the page's fill."""
-    from search.corpus import parse_chapter
-    from search.documents import chapter_documents
-    from search.pages import MEETING_KINDS
+    from search.reference.resolve import parse_chapter
+    from search.index.documents import chapter_documents
+    from search.web.pages import MEETING_KINDS
 
     docs = list(chapter_documents(parse_chapter(SEED)))
     meetings = Counter(d["meeting"] for d in docs if d["meeting"] is not None and d["kind"] in MEETING_KINDS)

@@ -75,7 +75,7 @@ def dir_size_mb(path):
 
 
 def _ours_units(index):
-    from search.store import STATS, read_json, version_of
+    from search.index.store import STATS, read_json, version_of
 
     return read_json(version_of(index) / STATS, "statistics")["units"]
 

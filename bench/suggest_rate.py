@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from search.corpus import parse_chapter  # noqa: E402
-from search.suggest import SuggestIndex, Suggestion, _keys, suggestions_from_corpus  # noqa: E402
+from search.reference.resolve import parse_chapter  # noqa: E402
+from search.query.suggest import SuggestIndex, Suggestion, _keys, suggestions_from_corpus  # noqa: E402
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 BUSY = ["f", "d", "a", "5", "S/", "s/prst/", "fg", "faguo", "区域", "qy", "第", "di", "Article 5", "ch", "z"]

@@ -1,17 +1,6 @@
 """Repertoire Search: full-text search over the Chinese Repertoire of the Practice of the Security Council."""
-import os
-from importlib import resources
-from pathlib import Path
 
-
-def _project_root():
-    """The folder holding templates/, static/ and seeds/."""
-    # A checkout keeps them beside the package; a wheel carries them inside it (pyproject.toml's package-dir).
-    package = Path(str(resources.files(__name__)))
-    return package if (package / "templates").is_dir() else package.parent
-
-
-PROJECT_ROOT = _project_root()
+from . import config
 
 
 def _json_provider():
@@ -33,32 +22,28 @@ def create_app(test_config=None):
     """Create the Flask application (the factory pattern of flaskr)."""
     from flask import Flask
 
-    # templates/ and static/: at the top level of a checkout, inside the package once installed (_project_root).
+    # templates/ and static/: at the top level of a checkout, inside the package once installed (config.PROJECT_ROOT).
     app = Flask(
         __name__,
-        instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
     )
     app.config.from_mapping(
-        # Where the Whoosh index lives; built by `python -m search build`.
-        INDEX_DIR=os.path.join(app.instance_path, "index"),
-        # Chapter files indexed when no index exists yet.
-        SEEDS_DIR=str(PROJECT_ROOT / "seeds"),
+        # The index, built by `python -m search build`: REPERTOIRE_INDEX_DIR, else instance/index
+        # (config.index_dir, which the command line and gunicorn.conf.py ask too).
+        INDEX_DIR=str(config.index_dir()),
+        # Chapter files indexed when no index exists yet (REPERTOIRE_SEEDS_DIR, else seeds/).
+        SEEDS_DIR=str(config.seeds_dir()),
         # Hits per page in the HTML interface.
-        PAGE_SIZE=20,
+        PAGE_SIZE=config.PAGE_SIZE,
     )
-    for key in ("INDEX_DIR", "SEEDS_DIR"):
-        value = os.environ.get(f"REPERTOIRE_{key}")
-        if value:
-            app.config[key] = value
     if test_config:
         app.config.update(test_config)
 
     app.json = _json_provider()(app)
 
-    from . import web
+    from .web import routes
 
-    app.register_blueprint(web.bp)
-    web.init_app(app)
+    app.register_blueprint(routes.bp)
+    routes.init_app(app)
     return app

@@ -1,40 +1,30 @@
 """Command line: python -m search parse | build | serve | query."""
 import argparse
+import html
 import json
-import os
 import sys
 from pathlib import Path
 
-from . import PROJECT_ROOT
-from .errors import CorpusError, RepertoireError
-
-# instance/index of a checkout; an installed package is read-only, so there: ./instance/index.
-DEFAULT_INDEX = (PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd()) / "instance" / "index"
-
-
-def _default_files():
-    seeds = Path(os.environ.get("REPERTOIRE_SEEDS_DIR") or PROJECT_ROOT / "seeds")
-    files = sorted([*seeds.glob("*.txt"), *seeds.glob("*.pdf")])
-    if not files:
-        raise CorpusError(seeds, "no chapter files (*.txt, *.pdf) here: give files, or set REPERTOIRE_SEEDS_DIR")
-    return files
+from . import config
+from .errors import RepertoireError
+from .reference.meeting_text import meeting_label
 
 
 def _index_dir(args):
-    return Path(args.index or os.environ.get("REPERTOIRE_INDEX_DIR") or DEFAULT_INDEX)
+    return config.index_dir(args.index)
 
 
 def _progress(args):
-    from .progress import Progress
+    from .index.progress import Progress
 
     return Progress(quiet=args.quiet)
 
 
 def cmd_parse(args):
-    from .corpus import parse_corpus, record_to_dict
+    from .reference.resolve import parse_corpus, record_to_dict
 
     progress = _progress(args)
-    corpus = parse_corpus(args.files or _default_files(), strict=args.strict, progress=progress)
+    corpus = parse_corpus(args.files or config.seed_files(), strict=args.strict, progress=progress)
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     progress.done(f"parsed {progress.chapters_done} chapters: {len(corpus.paragraphs) + len(corpus.footnotes)} units")
@@ -47,7 +37,7 @@ def cmd_parse(args):
 
 
 def _build(files, index_dir, args, full=False, strict=False):
-    from .build import build_index
+    from .index.build import build_index
 
     progress = _progress(args)
     stats = build_index(files, index_dir, engine=args.engine, full=full, strict=strict, progress=progress)
@@ -59,43 +49,59 @@ def _build(files, index_dir, args, full=False, strict=False):
 
 
 def cmd_build(args):
-    _build(args.files or _default_files(), _index_dir(args), args, full=args.full, strict=args.strict)
+    _build(args.files or config.seed_files(), _index_dir(args), args, full=args.full, strict=args.strict)
 
 
 def cmd_serve(args):
     from . import create_app
     from .engines import engine_name
-    from .store import built_with
-    from .web import warm_up
+    from .index.store import built_with
+    from .web.routes import warm_up
 
     index_dir = _index_dir(args)
     wanted = engine_name(args.engine)
     if built_with(index_dir) != wanted:
         print(f"no {wanted} index at {index_dir}: building it from the seed corpus", file=sys.stderr)
-        _build(_default_files(), index_dir, args)
+        _build(config.seed_files(), index_dir, args)
     app = create_app({"INDEX_DIR": str(index_dir)})
     warm_up(app)
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
 
 
 def cmd_query(args):
-    from .engines import open_engine
-    from .params import SearchParams
-    from .query import format_result_text
+    from .query.params import SearchParams
+    from .query.searcher import open_searcher
 
     params = SearchParams.from_mapping(
         {"q": args.text, "country": args.country, "meeting": args.meeting, "per_page": args.limit}
     )
-    engine = open_engine(_index_dir(args))
+    searcher = open_searcher(_index_dir(args))
     try:
-        result = engine.search(params)
+        result = searcher.search(params)
     finally:
-        engine.close()
+        searcher.close()
     if args.json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(format_result_text(result))
+        sys.stdout.write(_result_text(result))
+
+
+def _result_text(result):
+    """The result as plain text for `python -m search query`."""
+    d = result.to_dict()
+    lines = [f"{d['total']} 条结果（{d['took_ms']} ms）  分词：{' / '.join(d['segmented']) or '—'}"]
+    lines += [f"注意：{n}" for n in d["notices"]]
+    for i, hit in enumerate(d["hits"], (d["page"] - 1) * d["per_page"] + 1):
+        where = " ".join(x for x in (meeting_label(hit["meeting"]) if hit.get("meeting") else "",
+                                       hit.get("date") or "", hit["kind"]) if x)
+        snippet = html.unescape(hit["snippet"].replace("<mark>", "【").replace("</mark>", "】"))
+        lines.append(f"\n[{i}] {hit['id']}  {where}\n    {snippet}")
+    for f, values in d["facets"].items():
+        if values:
+            top = "，".join(f"{v['label']} {v['count']}" for v in values[:6])
+            lines.append(f"\n{f}: {top}" + ("…" if len(values) > 6 else ""))
+    return "\n".join(lines) + "\n"
 
 
 def build_parser():
@@ -113,13 +119,13 @@ def build_parser():
 
     p = sub.add_parser("build", parents=[common], help="index chapters: only those changed since the last build (atomic swap)")
     p.add_argument("files", nargs="*", type=Path, help="chapter files, .txt or .pdf (default: seeds/*)")
-    p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
+    p.add_argument("--index", help=f"index folder (default: REPERTOIRE_INDEX_DIR, else {config.default_index_dir()})")
     p.add_argument("--full", action="store_true", help="rebuild every chapter from scratch")
     p.add_argument("--strict", action="store_true", help="fail on a chapter that does not pass the ingestion checks")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web interface and the JSON API")
-    p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
+    p.add_argument("--index", help=f"index folder (default: REPERTOIRE_INDEX_DIR, else {config.default_index_dir()})")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--debug", action="store_true", help="Flask debug mode (development only)")
@@ -127,7 +133,7 @@ def build_parser():
 
     p = sub.add_parser("query", parents=[common], help="search from the terminal")
     p.add_argument("text")
-    p.add_argument("--index", help=f"index folder (default: {DEFAULT_INDEX})")
+    p.add_argument("--index", help=f"index folder (default: REPERTOIRE_INDEX_DIR, else {config.default_index_dir()})")
     p.add_argument("--country", action="append", default=[], help="ISO code or Chinese name; repeatable")
     p.add_argument("--meeting", action="append", default=[], help="meeting number; repeatable")
     p.add_argument("--limit", type=int, default=10)

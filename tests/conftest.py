@@ -13,7 +13,7 @@ SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
 def records_without_source(corpus):
     """Every record of `corpus` as a whole dict, but for `source`: a record's file and line move with
     the layout (another wrap width, a PDF read back as one line per paragraph), nothing else may."""
-    from search.corpus import record_to_dict
+    from search.reference.resolve import record_to_dict
 
     out = []
     for record in corpus.records():
@@ -26,7 +26,7 @@ def records_without_source(corpus):
 @pytest.fixture(scope="session")
 def seed_corpus():
     """The parsed seed chapters (a Corpus)."""
-    from search.corpus import parse_corpus
+    from search.reference.resolve import parse_corpus
 
     return parse_corpus(SEED_FILES)
 
@@ -34,7 +34,7 @@ def seed_corpus():
 @pytest.fixture(scope="session")
 def scan(seed_corpus):
     """`scan(*strings)`: ids of the seed's units containing every string (the Ctrl-F oracle: normalised, spaces ignored)."""
-    from search.analysis import normalize, squash
+    from search.text import normalize, squash
 
     texts = {r.id: squash(normalize(r.text)) for r in seed_corpus.records()}
 
@@ -53,7 +53,7 @@ ENGINES = ("whoosh", "tantivy")
 @pytest.fixture(scope="session")
 def seed_indexes(tmp_path_factory):
     """`seed_indexes(engine)`: a real index of seeds/*.txt built with that engine, once per test session."""
-    from search.build import build_index
+    from search.index.build import build_index
 
     built = {}
 
@@ -76,9 +76,9 @@ def seed_index(seed_indexes):
 @pytest.fixture(scope="session", params=ENGINES)
 def seed_engine(request, seed_indexes):
     """The seed index opened with each engine in turn: the contract suite runs on every engine."""
-    from search.engines import open_engine
+    from search.query.searcher import open_searcher
 
-    engine = open_engine(seed_indexes(request.param), expected=request.param)
+    engine = open_searcher(seed_indexes(request.param), expected=request.param)
     yield engine
     engine.close()
 

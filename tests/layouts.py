@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from search.reader import DECISION_HEADING
+from search.ingest.reader import DECISION_HEADING
 
 PLACEMENTS = ("end", "mid", "own", "glued")
 SEPARATOR = "__________________"

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search import analysis
-from search.analysis import BigramTokenizer, WordTokenizer, bigrams, get_jieba, normalize, segment, squash
+from search import words
+from search.engines.whoosh_write import BigramTokenizer
+from search.text import bigrams, normalize, squash
+from search.words import get_jieba, segment
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -39,14 +41,8 @@ def _tokens(tokenizer, text, **kwargs):
             for t in tokenizer(text, positions=True, chars=True, **kwargs)]
 
 
-def test_words_query_mode_is_precise_with_ordinal_positions_and_real_offsets():
-    assert _tokens(WordTokenizer(), "安全理事会第 5649 次会议", mode="query") == [
-        ("安全理事会", 0, 0, 5), ("第", 1, 5, 6), ("5649", 2, 7, 11), ("次", 3, 12, 13), ("会议", 4, 13, 15)]
-
-
-def test_words_index_mode_puts_subwords_at_the_word_position():
-    assert _tokens(WordTokenizer(), "安全理事会发言", mode="index") == [
-        ("安全理事会", 0, 0, 5), ("安全", 0, 0, 2), ("理事", 0, 2, 4), ("理事会", 0, 2, 5), ("发言", 1, 5, 7)]
+def test_words_are_jiebas_precise_mode_normalised():
+    assert segment("安全理事會第 5649 次会议") == ["安全理事会", "第", "5649", "次", "会议"]
 
 
 @pytest.mark.parametrize("text, words", [
@@ -67,34 +63,27 @@ def test_user_dictionary_words_are_single_tokens(word):
     assert segment(f"会上{word}发言") == ["会上", word, "发言"]
 
 
-def test_start_pos_and_start_char_are_honoured():
-    assert _tokens(WordTokenizer(), "和平 安全", start_pos=10, start_char=100) == [
-        ("和平", 10, 100, 102), ("安全", 11, 103, 105)]
-    assert _tokens(BigramTokenizer(), "和平", start_pos=3, start_char=7) == [
-        ("和", 3, 7, 8), ("和平", 3, 7, 9), ("平", 4, 8, 9)]
+def test_whoosh_bigram_tokens_honour_start_pos_and_start_char():
+    assert _tokens(BigramTokenizer(), "和平安全", start_pos=3, start_char=7) == [
+        ("和平", 3, 7, 9), ("平安", 4, 8, 10), ("安全", 5, 9, 11)]
 
 
-@pytest.mark.parametrize("tokenizer", [WordTokenizer(), BigramTokenizer()])
-def test_one_token_object_is_reused(tokenizer):
-    ids = {id(t) for t in tokenizer("安全理事会与区域组织", positions=True, chars=True)}
+def test_whoosh_bigram_tokenizer_reuses_one_token_object():
+    ids = {id(t) for t in BigramTokenizer()("安全理事会与区域组织", positions=True, chars=True)}
     assert len(ids) == 1
 
 
-@pytest.mark.parametrize("tokenizer", [WordTokenizer(), BigramTokenizer()])
-def test_chars_point_into_the_original_text(tokenizer):
+def test_whoosh_bigram_chars_point_into_the_original_text():
     text = "聯合國 安全理事會第５００７次會議，S/PV.5007"
-    for t in tokenizer(text, chars=True, mode="index"):
-        assert normalize(text[t.startchar:t.endchar]).replace(" ", "") == t.text
+    spans = [(t.text, normalize(text[t.startchar:t.endchar]).replace(" ", ""))
+             for t in BigramTokenizer()(text, chars=True)]
+    assert [got for got, _ in spans] == [want for _, want in spans] == bigrams(text)
 
 
-def test_tokenize_false_gives_the_whole_normalised_value():
-    assert _tokens(WordTokenizer(), "安全理事會", tokenize=False) == [("安全理事会", 0, 0, 5)]
-
-
-def test_bigrams_ignore_spaces_but_keep_real_offsets():
+def test_whoosh_bigrams_ignore_spaces_but_keep_real_offsets():
     assert [t[:2] for t in _tokens(BigramTokenizer(), "第 5649 次会议")] == [
         t[:2] for t in _tokens(BigramTokenizer(), "第5649次会议")]
-    assert _tokens(BigramTokenizer(), "安 理") == [("安", 0, 0, 1), ("安理", 0, 0, 3), ("理", 1, 2, 3)]
+    assert _tokens(BigramTokenizer(), "安 理") == [("安理", 0, 0, 3)]
 
 
 @pytest.mark.parametrize("text, grams", [
@@ -109,7 +98,7 @@ def test_query_bigrams(text, grams):
 
 def test_first_concurrent_callers_share_one_jieba_with_the_user_dictionary(monkeypatch):
     # As if no request had initialised jieba yet: eight threads ask for it at the same moment.
-    monkeypatch.setattr(analysis, "_jieba", None)
+    monkeypatch.setattr(words, "_jieba", None)
     start = threading.Barrier(8)
 
     def first_call(_):

@@ -37,6 +37,8 @@ def test_paragraph_hits_carry_footnotes_with_resolved_citations(client):
         "meeting": {
             "number": 5007, "date": "2004-07-20", "date_zh": "2004年7月20日",
             "topic": "Cooperation between the United Nations and regional organizations in stabilization processes",
+            "summary": "S/PV.5007 · 2004年7月20日 · Cooperation between the United Nations and regional "
+                       "organizations in stabilization processes · S/PRST/2004/27",
             "record": {"record": "S/PV.5007 (Resumption 1)", "resumption": "Resumption 1", "date": "2004-07-20",
                        "url": "https://undocs.org/zh/S/PV.5007(Resumption%201)"},
             "outcomes": [{"symbol": "S/PRST/2004/27", "printed": "S/PRST/2004/27", "kind": "presidential_statement",

@@ -3,21 +3,19 @@ import json
 import os
 import pty
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from conftest import ENGINES, ROOT, SEED_FILES
-from search.build import build_index
-from search.engines import open_engine
+from search.index.build import build_index
+from search.query.searcher import open_searcher
 from search.errors import CorpusError, IndexError_
-from search.params import FACETS, SearchParams
-from search.store import current_generation, index_exists, read_manifest, version_of
+from search.query.params import FACETS, SearchParams
+from search.index.store import current_generation, read_manifest, version_of
 
 SEED = SEED_FILES[0]
 LINE = "讨论重点主要集中在改进联合国与"  # a line of the seed, changed in the "edited" chapter
@@ -39,7 +37,7 @@ def _chapter(folder, name, edit=None):
 def _answers(index_dir):
     """Everything a user can see of an index: each query's hits (ids, order, groups) and facets, and
     every record by id."""
-    engine = open_engine(index_dir)
+    engine = open_searcher(index_dir)
     try:
         out = {}
         for q in QUERIES:
@@ -49,7 +47,7 @@ def _answers(index_dir):
         records = {}
         for chapter in engine.chapters:
             total, page = engine.records_of("chapter", chapter["key"], 1, 10000)
-            records.update({r["id"]: engine.get(r["id"]) for r in page})
+            records.update({r["id"]: engine.record(r["id"]) for r in page})
         return out, records, engine.stats
     finally:
         engine.close()
@@ -98,11 +96,11 @@ def test_the_previous_version_still_answers_after_an_incremental_build(tmp_path)
     a, b = _chapter(src, "a"), _chapter(src, "b")
     index_dir = tmp_path / "index"
     build_index([a, b], index_dir)
-    old = open_engine(index_dir)
+    old = open_searcher(index_dir)
     before = old.search(SearchParams(q="区域组织")).total
     build_index([a], index_dir)
     assert old.search(SearchParams(q="区域组织")).total == before
-    assert open_engine(index_dir).search(SearchParams(q="区域组织")).total == before // 2
+    assert open_searcher(index_dir).search(SearchParams(q="区域组织")).total == before // 2
     old.close()
 
 
@@ -159,7 +157,7 @@ def test_stale_temp_folder_of_a_killed_build_is_removed(tmp_path):
     stale.mkdir()
     (stale / "manifest.json").write_bytes(b"half")
     build_index(SEED_FILES, index_dir)
-    assert not stale.exists() and index_exists(index_dir)
+    assert not stale.exists() and version_of(index_dir) is not None
 
 
 def test_legacy_plain_folder_is_replaced_by_the_versioned_layout(tmp_path):
@@ -167,7 +165,7 @@ def test_legacy_plain_folder_is_replaced_by_the_versioned_layout(tmp_path):
     index_dir.mkdir()
     (index_dir / "junk").write_text("x")
     build_index(SEED_FILES, index_dir)
-    assert index_dir.is_symlink() and index_exists(index_dir)
+    assert index_dir.is_symlink() and version_of(index_dir) is not None
 
 
 @pytest.mark.parametrize("make", [
@@ -178,9 +176,9 @@ def test_legacy_plain_folder_is_replaced_by_the_versioned_layout(tmp_path):
 def test_opening_without_an_index_is_a_clear_error(tmp_path, make):
     path = tmp_path / "index"
     make(path)
-    assert not index_exists(path) and current_generation(path) is None
+    assert version_of(path) is None and current_generation(path) is None
     with pytest.raises(IndexError_, match="python -m search build"):
-        open_engine(path)
+        open_searcher(path)
 
 
 def test_parallel_build_gives_the_same_answers_as_one_process(tmp_path, monkeypatch):

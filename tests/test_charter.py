@@ -5,17 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from search import charter
-from search.charter import (
+from search.reference import charter
+from search.text import chinese_number
+from search.reference.charter import (
     CharterRef,
     RepertoireRef,
     charter_label,
-    chinese_number,
     find_charter_refs,
     find_repertoire_refs,
     parse_charter_query,
 )
-from search.corpus import parse_chapter
+from search.reference.resolve import parse_chapter
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 

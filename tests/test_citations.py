@@ -1,10 +1,9 @@
 """Footnote text -> citations: symbols, pages, speakers, ibid and the glued footnote number."""
 import pytest
 
-from search.citations import (
+from search.reference.citations import (
     Citation,
     document_url,
-    find_symbols,
     fix_glued_footnote_number,
     normalize_symbol,
     parse_citations,
@@ -117,6 +116,3 @@ def test_urls_open_the_document_in_chinese_and_english():
     }
 
 
-def test_find_symbols_lists_each_document_once():
-    text = "S/PV.5007，第 3 页；S/PV.5007(Resumption 1)，第 5 页；S/PV.5007，第 8 页；大会第 60/1 号决议"
-    assert find_symbols(text) == ("S/PV.5007", "S/PV.5007(Resumption 1)", "A/RES/60/1")

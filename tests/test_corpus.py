@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from search.citations import Citation
-from search.corpus import Source, parse_chapter, parse_corpus, record_to_dict
-from search.layout import join_pieces, remove_stray_spaces
+from search.reference.citations import Citation
+from search.ingest.corpus import Source
+from search.reference.resolve import parse_chapter, parse_corpus, record_to_dict
+from search.ingest.lines import join_pieces, remove_stray_spaces
 from search.errors import CorpusError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,13 +3,13 @@ import shutil
 
 import pytest
 
-from search.analysis import normalize, squash
-from search.build import build_index
-from search.engines import engine_class, open_engine
-from search.params import SearchParams
-from search.query import run_search
-from search.store import read_manifest, version_of
-from search.syntax import parse_query
+from search.text import normalize, squash
+from search.index.build import build_index
+from search.engines import engine_class
+from search.query.searcher import Searcher, open_searcher
+from search.query.params import SearchParams
+from search.index.store import read_manifest, version_of
+from search.query.syntax import parse_query
 
 from conftest import ENGINES, SEED_FILES
 
@@ -42,7 +42,7 @@ SORTED = [{"q": "和平", "sort": "date"}, {"q": "安全", "sort": "document"}, 
 @pytest.fixture(scope="module")
 def engines(seed_indexes):
     """The seed index opened with every engine, by name."""
-    opened = {name: open_engine(seed_indexes(name), expected=name) for name in ENGINES}
+    opened = {name: open_searcher(seed_indexes(name), expected=name) for name in ENGINES}
     yield opened
     for engine in opened.values():
         engine.close()
@@ -51,7 +51,7 @@ def engines(seed_indexes):
 def _all_hits(engine, params):
     hits, page = [], 1
     while True:
-        result = run_search(engine, SearchParams.from_mapping({**params, "page": page, "per_page": 100}))
+        result = engine.search(SearchParams.from_mapping({**params, "page": page, "per_page": 100}))
         hits += result.hits
         if len(hits) >= result.total or not result.hits:
             return result, hits
@@ -105,7 +105,7 @@ def test_engines_agree_on_records_and_neighbours(engines, seed_corpus):
     assert all(e.records_of("meeting", "5007", 10**6, 20) == (e.count_of("meeting", "5007"), [])
                for e in engines.values())
     for record_id in probes:
-        assert len({repr(e.get(record_id)) for e in engines.values()}) == 1, record_id
+        assert len({repr(e.record(record_id)) for e in engines.values()}) == 1, record_id
 
 
 # --- incremental builds ---------------------------------------------------------------------
@@ -148,11 +148,11 @@ def test_incremental_build_answers_like_a_full_build(tmp_path, name):
     full_src = tmp_path / "full-src"
     shutil.copytree(src, full_src, ignore=shutil.ignore_patterns("101_b.txt"))
     build_index(sorted(full_src.glob("*.txt")), tmp_path / "full", engine=name, full=True)
-    inc, full = open_engine(tmp_path / "inc"), open_engine(tmp_path / "full")
+    inc, full = open_searcher(tmp_path / "inc"), open_searcher(tmp_path / "full")
     try:
         assert _snapshot(inc) == _snapshot(full)
         assert inc.search(SearchParams(q="冰岛")).total == 1
-        assert inc.get("101_b.49.p1") is None and inc.count_of("chapter", "101_b") == 0
+        assert inc.record("101_b.49.p1") is None and inc.count_of("chapter", "101_b") == 0
         assert inc.count_of("chapter", "102_c") == full.count_of("chapter", "102_c") > 0
     finally:
         inc.close()
@@ -165,7 +165,7 @@ def test_equal_scores_rank_in_document_order(tmp_path, name):
     build_index(_chapters(tmp_path / "src", names), tmp_path / "index", engine=name)
     # Re-indexed, the first chapter's records are the index's newest (tantivy: a new segment).
     build_index(_chapters(tmp_path / "src", names, changed={"102_c"}), tmp_path / "index", engine=name)
-    engine = open_engine(tmp_path / "index")
+    engine = open_searcher(tmp_path / "index")
     try:
         for q in ("安全理事会", "盟", "区域组织 合作"):
             copies = {}  # the same record in each copy of the chapter scores the same
@@ -185,7 +185,7 @@ def test_build_in_worker_processes_answers_like_a_build_in_one(tmp_path, monkeyp
     for procs in ("1", "2"):
         monkeypatch.setenv("REPERTOIRE_BUILD_PROCS", procs)
         build_index(files, tmp_path / f"procs{procs}", engine=name)
-        engines.append(open_engine(tmp_path / f"procs{procs}"))
+        engines.append(open_searcher(tmp_path / f"procs{procs}"))
     try:
         assert _snapshot(engines[0]) == _snapshot(engines[1])
         assert engines[1].search(SearchParams(q="冰岛")).hits[0]["id"].startswith("103_x.")
@@ -199,12 +199,12 @@ def test_previous_version_still_answers_after_an_incremental_build(tmp_path, nam
     src, index_dir = tmp_path / "src", tmp_path / "index"
     build_index(_chapters(src, ["100_a", "101_b"]), index_dir, engine=name)
     old_version = version_of(index_dir)
-    serving = open_engine(index_dir)
+    serving = open_searcher(index_dir)
     before = _snapshot(serving)
     build_index(_chapters(src, ["100_a", "102_c"], changed={"100_a"}), index_dir, engine=name)
     assert version_of(index_dir) != old_version
-    reopened = engine_class(name).open(old_version, read_manifest(old_version))
-    current = open_engine(index_dir)
+    reopened = Searcher(engine_class(name).open(old_version, read_manifest(old_version)))
+    current = open_searcher(index_dir)
     try:
         assert _snapshot(serving) == _snapshot(reopened) == before
         assert _snapshot(current) != before

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from search import gazetteer
-from search.gazetteer import (
+from search.reference import gazetteer
+from search.reference.gazetteer import (
     DATA_FILE,
     all_countries,
     all_orgs,
@@ -342,7 +342,7 @@ def test_data_file_is_loaded_once():
 
 # ---------------------------------------------------------------- expand_name (issue 13)
 
-from search.gazetteer import chinese_aliases, describe_expansion, expand_name  # noqa: E402
+from search.reference.gazetteer import chinese_aliases, describe_expansion, expand_name  # noqa: E402
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 
 from conftest import records_without_source
 from layouts import PLACEMENTS, render_chapter
-from search.corpus import parse_chapter, record_to_dict
-from search.layout import find_markers, sentinel
+from search.reference.resolve import parse_chapter, record_to_dict
+from search.ingest.lines import find_markers, sentinel
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"

@@ -184,7 +184,7 @@ def test_a_chapter_dated_against_the_un_table_is_warned_of_and_refused_when_stri
 def test_a_cross_reference_to_the_repertoires_own_chapter_is_shown_and_linked_once_indexed(client, tmp_path):
     from conftest import ROOT
     from search import create_app
-    from search.build import build_index
+    from search.index.build import build_index
 
     note = "/api/p/000_433e06851ef59419.49.fn1"  # "会议讨论详情，见第十三章第三部分 A 节。"
     ref = {"label": "本汇辑第十三章第三部分 A 节", "chapter": 13}

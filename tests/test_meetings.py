@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus import parse_chapter
-from search.crosscheck import check_corpus
-from search.meetings import COLUMNS, CORRECTIONS, MeetingRecord, get_table, load_meetings
-from search.meetings_display import citation_context, meeting_summary, meeting_to_dict, short_topic, zh_date
+from search.reference.resolve import parse_chapter
+from search.reference.crosscheck import check_corpus
+from search.reference.meetings import COLUMNS, CORRECTIONS, MeetingRecord, get_table, load_meetings
+from search.reference.meeting_text import citation_context, meeting_summary, meeting_to_dict, short_topic, zh_date
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
@@ -292,6 +292,7 @@ def test_citation_context_of_a_resumption(table):
         "date": "2004-07-20",
         "date_zh": "2004年7月20日",
         "topic": STABILIZATION,
+        "summary": f"S/PV.5007 · 2004年7月20日 · {STABILIZATION} · S/PRST/2004/27",
         "record": {"record": "S/PV.5007 (Resumption 1)", "resumption": "Resumption 1",
                    "date": "2004-07-20", "url": ZH + "S/PV.5007(Resumption%201)"},
         "outcomes": [prst("S/PRST/2004/27")],

@@ -17,13 +17,13 @@ from reportlab.pdfgen import canvas
 from conftest import records_without_source
 from pdf_fixtures import JOB_NUMBER, LAYOUTS, RUNNING_TITLE, Layout, write_chapter_pdf
 from pdf_fonts import register_cid
-from search.corpus import parse_chapter
+from search.reference.resolve import parse_chapter
 from search.errors import CorpusError
-from search.build import build_index
-from search.engines import open_engine
-from search.params import SearchParams
-from search.pdf import read_pdf_text
-from search.store import current_generation
+from search.index.build import build_index
+from search.query.searcher import open_searcher
+from search.query.params import SearchParams
+from search.ingest.pdf import read_pdf_text
+from search.index.store import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"
@@ -239,7 +239,7 @@ def test_build_takes_a_pdf_and_a_text_chapter_together(mixed_index, seed):
     records = len(seed.paragraphs) + len(seed.footnotes)
     assert (result.returncode, result.stderr.splitlines()[-1].split(" in ")[0]) == (
         0, f"whoosh: {2 * records} units")
-    engine = open_engine(index_dir)
+    engine = open_searcher(index_dir)
     found = engine.search(SearchParams.from_mapping({"q": "专题辩论", "per_page": "50"}))
     engine.close()
     chapters = sorted({h["id"].split(".")[0] for h in found.hits})

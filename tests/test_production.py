@@ -211,7 +211,7 @@ def test_gunicorn_and_the_cli_run_on_the_tantivy_engine(tmp_path):
     import json
     import subprocess
 
-    from search.store import built_with
+    from search.index.store import built_with
 
     assert built_with(index_dir) == "tantivy"
     cli = subprocess.run([sys.executable, "-m", "search", "query", "待命部队", "--index", str(index_dir), "--json"],

@@ -9,13 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ENGINES
-from search.analysis import normalize, squash
-from search.charter import find_charter_refs
+from search.text import normalize, squash
+from search.reference.charter import find_charter_refs
 from search.errors import QueryError
-from search.params import SearchParams
-from search.query import format_result_text, run_search
-from search.snippets import make_snippet, match_spans
-from search.syntax import MAX_QUERY, parse_query
+from search.query.params import SearchParams
+from search.__main__ import _result_text
+from search.query.snippets import make_snippet, match_spans
+from search.config import MAX_QUERY
+from search.query.syntax import parse_query
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def _scan(units, *strings):
 
 
 def search(searcher, **params):
-    return run_search(searcher, SearchParams.from_mapping(params))
+    return searcher.search(SearchParams.from_mapping(params))
 
 
 def all_hits(searcher, **params):
@@ -177,13 +178,13 @@ RANKING_CHAPTER = """ 1. 排序测试项目
 
 @pytest.fixture(scope="module", params=ENGINES)
 def ranking_searcher(request, tmp_path_factory):
-    from search.build import build_index
-    from search.engines import open_engine
+    from search.index.build import build_index
+    from search.query.searcher import open_searcher
 
     folder = tmp_path_factory.mktemp("ranking")
     (folder / "rank.txt").write_text(RANKING_CHAPTER, encoding="utf-8")
     build_index([folder / "rank.txt"], folder / "index", engine=request.param)
-    engine = open_engine(folder / "index")
+    engine = open_searcher(folder / "index")
     yield engine
     engine.close()
 
@@ -403,7 +404,7 @@ def test_params_accept_lists_and_defaults():
 @given(q=st.text(max_size=80), page=st.integers(1, 3))
 def test_any_text_searches_without_error(searcher, units, q, page):
     params = SearchParams(q=q, page=page)
-    result = run_search(searcher, params)
+    result = searcher.search(params)
     # Every unit has one kind, so without a kind filter the kind counts add up to the total.
     assert sum(v.count for v in result.facets["kind"]) == result.total <= len(units)
     assert len(result.hits) == max(0, min(params.per_page, result.total - (page - 1) * params.per_page))
@@ -420,9 +421,8 @@ def test_result_dict(searcher, units):
         (len(_scan(units, "PV.5282")), 1, 2, "PV.5282", ["pv", "5282"], [], "relevance")
     assert list(d["facets"]) == ["country", "org", "meeting", "year", "kind", "charter"]
     hit = d["hits"][0]
-    assert {"id", "kind", "text", "snippet", "url", "item", "section", "section_title", "meeting", "date",
+    assert {"id", "kind", "text", "snippet", "item", "section", "section_title", "meeting", "date",
             "countries", "orgs", "citations", "cited_by"} <= set(hit)
-    assert hit["url"] == f"/p/{hit['id']}"
     assert all(c["url"].startswith("https://undocs.org/zh/") for c in hit["citations"] if c["symbol"])
 
 
@@ -436,11 +436,11 @@ def test_get_record_links_the_neighbours_of_its_own_class(searcher, units):
     paragraphs = [u for u in units if u.kind != "footnote"]
     notes = [u for u in units if u.kind == "footnote"]
     for same in (paragraphs, notes):
-        record = searcher.get(same[1].id)
+        record = searcher.record(same[1].id)
         assert (record["id"], record["prev"]["id"], record["next"]["id"]) == (same[1].id, same[0].id, same[2].id)
-        assert searcher.get(same[0].id)["prev"] is None
-        assert searcher.get(same[-1].id)["next"] is None
-    assert searcher.get("../../etc/passwd") is None
+        assert searcher.record(same[0].id)["prev"] is None
+        assert searcher.record(same[-1].id)["next"] is None
+    assert searcher.record("../../etc/passwd") is None
 
 
 def test_records_of_a_meeting_and_of_a_document_in_document_order(searcher, units):
@@ -463,7 +463,7 @@ def test_records_of_pages_in_document_order(searcher, units):
 
 
 def test_format_result_text(searcher):
-    text = format_result_text(search(searcher, q="第5649次会议"))
+    text = _result_text(search(searcher, q="第5649次会议"))
     assert text.startswith("2 条结果")
     assert "【第 5649 次会议】" in text
 

@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from search.charter import find_charter_refs
-from search.params import SearchParams
+from search.reference.charter import find_charter_refs
+from search.query.params import SearchParams
 
 
 def _ids(engine, q, **filters):

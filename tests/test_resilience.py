@@ -15,11 +15,11 @@ import requests
 
 from conftest import SEED_FILES
 from servers import ROOT, free_port, start_process, stop_process, wait_for_http
-from search.build import build_index
-from search.corpus import parse_corpus
-from search.engines import open_engine
-from search.params import SearchParams
-from search.store import current_generation
+from search.index.build import build_index
+from search.reference.resolve import parse_corpus
+from search.query.searcher import open_searcher
+from search.query.params import SearchParams
+from search.index.store import current_generation
 
 SEED = SEED_FILES[0]
 PROBE = "区域组织"
@@ -36,7 +36,7 @@ def _build(files, index_dir, timeout=120):
 
 def _answer(index_dir, q=PROBE):
     """(total, hit ids of the first page) for `q` on the index `index_dir` points to now."""
-    engine = open_engine(index_dir)
+    engine = open_searcher(index_dir)
     result = engine.search(SearchParams.from_mapping({"q": q, "per_page": "50"}))
     engine.close()
     return result.total, [h["id"] for h in result.hits]

@@ -6,15 +6,17 @@ from pathlib import Path
 import pytest
 from pypinyin import Style, lazy_pinyin
 
-from search import gazetteer, suggest
-from search.corpus import parse_chapter
-from search.suggest import (
+from search.reference import gazetteer
+from search.query import suggest
+from search.index import stats
+from search.index.stats import chapter_phrases
+from search.reference.resolve import parse_chapter
+from search.query.suggest import (
     SuggestIndex,
     Suggestion,
     charter_suggestions,
     document_suggestions,
     entity_suggestions,
-    chapter_phrases,
     meeting_suggestions,
     pinyin_syllables,
     suggestions_from_stats,
@@ -43,7 +45,8 @@ def names_index():
 @pytest.fixture(scope="module")
 def seed_stats():
     """The seed's build-time statistics, as `python -m search build` stores them with the index."""
-    from search.build import ChapterJob, corpus_stats, load_chapter
+    from search.index.build import ChapterJob, load_chapter
+    from search.index.stats import corpus_stats
 
     return corpus_stats([load_chapter(ChapterJob(SEED.stem, str(SEED), "", 0)).summary])
 
@@ -184,7 +187,7 @@ def _every_dictionary_word(texts):
     """The reference for chapter_phrases: every position, every length, no shortcut."""
     from collections import Counter
 
-    from search.analysis import get_jieba
+    from search.words import get_jieba
 
     freq, counts = get_jieba().FREQ, Counter()
     for text in texts:
@@ -192,7 +195,7 @@ def _every_dictionary_word(texts):
             for i in range(len(clause)):
                 for n in range(2, 7):
                     word = clause[i:i + n]
-                    if len(word) == n and freq.get(word) and word not in suggest._STOPWORDS:
+                    if len(word) == n and freq.get(word) and word not in stats._STOPWORDS:
                         counts[word] += 1
     return counts
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from search import symbols
-from search.citations import find_symbols
-from search.corpus import parse_chapter
-from search.symbols import SymbolQuery, decision_symbol, parse_symbol_query, record_symbols
+from search.reference import symbols
+from search.reference.citations import parse_citations
+from search.reference.resolve import parse_chapter
+from search.reference.symbols import SymbolQuery, decision_symbol, parse_symbol_query, record_symbols
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 
@@ -88,7 +88,7 @@ def test_every_symbol_the_seed_cites_parses_back_to_itself(seed):
 
 def test_every_symbol_in_the_seed_text_parses_back_to_itself(seed):
     # S/PV.5776106 is the extraction's glued footnote number: no meeting has seven digits.
-    named = {s for r in seed.records() for s in find_symbols(r.text)} - {"S/PV.5776106"}
+    named = {c.symbol for r in seed.records() for c in parse_citations(r.text) if c.symbol} - {"S/PV.5776106"}
     assert {s for s in named if getattr(parse_symbol_query(s), "symbol", None) != s} == set()
 
 
@@ -182,8 +182,8 @@ ISSUE_13_TERMS = [
 
 @pytest.mark.parametrize(("term", "reader", "value"), ISSUE_13_TERMS)
 def test_issue_13_terms_each_have_one_reading(term, reader, value):
-    from search.charter import parse_charter_query
-    from search.gazetteer import expand_name
+    from search.reference.charter import parse_charter_query
+    from search.reference.gazetteer import expand_name
 
     name, symbol, ref = expand_name(term), parse_symbol_query(term), parse_charter_query(term)
     readings = {

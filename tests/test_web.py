@@ -75,8 +75,8 @@ def args_of(url):
     return parse_qsl(urlsplit(url).query)
 
 
-def get_ok(client, url):
-    response = client.get(url)
+def get_ok(client, url, **kwargs):
+    response = client.get(url, **kwargs)
     assert response.status_code == 200, (url, response.get_data(as_text=True)[:500])
     return response
 
@@ -253,14 +253,36 @@ def test_date_range_filters_on_meeting_date(client):
     assert all("2005-01-01" <= h["date"] <= "2006-12-31" for h in ranged["hits"])
 
 
-@pytest.mark.parametrize("q, target, h1", [
-    ("S/PV.5282", "/doc/S/PV.5282", "S/PV.5282"),
-    ("5649", "/meeting/5649", "第 5649 次会议"),
-    ("第5007次会议", "/meeting/5007", "第 5007 次会议"),
+RES_1631 = "/doc/S/RES/1631(2005)"
+
+
+@pytest.mark.parametrize("q, targets", [
+    # Every spelling of a document the README lists leads to its page; a meeting record to its meeting too.
+    ("S/PV.5282", ["/doc/S/PV.5282", "/meeting/5282"]),
+    ("S/PV.5007 (Resumption 1)", ["/doc/S/PV.5007(Resumption%201)", "/meeting/5007"]),
+    ("S/RES/1631(2005)", [RES_1631]),
+    ("S/RES/1631 (2005)", [RES_1631]),
+    ("第1631(2005)号决议", [RES_1631]),
+    ("第1631号决议", [RES_1631]),
+    ("resolution 1631", [RES_1631]),
+    ("S/PRST/2004/27", ["/doc/S/PRST/2004/27"]),
+    ("5649", ["/meeting/5649"]),
+    ("第5007次会议", ["/meeting/5007"]),
+    ("第 5007 次会议", ["/meeting/5007"]),
+    # Named, but not in the chapters: no link to an empty page.
+    ("S/RES/242(1967)", []),
+    ("9999", []),
 ])
-def test_query_naming_a_document_or_meeting_offers_a_direct_link(client, q, target, h1):
-    response = get_ok(client, f"/search?q={q}")
-    assert [a["href"] for a in find(response, "a", cls="direct-link")] == [target]
+def test_query_naming_a_document_or_meeting_offers_a_direct_link(client, q, targets):
+    response = get_ok(client, "/search", query_string={"q": q})
+    assert [a["href"] for a in find(response, "a", cls="direct-link")] == targets
+
+
+@pytest.mark.parametrize("target, h1", [
+    ("/doc/S/PV.5282", "S/PV.5282"), ("/meeting/5649", "第 5649 次会议"), ("/meeting/5007", "第 5007 次会议"),
+    (RES_1631, "S/RES/1631(2005)"),
+])
+def test_direct_link_targets_name_their_document_or_meeting(client, target, h1):
     assert [h.text for h in find(get_ok(client, target), "h1")] == [h1]
 
 
@@ -343,7 +365,7 @@ def test_exports_stream_their_rows_a_page_at_a_time(client, scan):
 
 
 def pages_export_columns():
-    from search.pages import EXPORT_COLUMNS
+    from search.web.export import EXPORT_COLUMNS
 
     return EXPORT_COLUMNS
 
@@ -545,12 +567,12 @@ def test_overlong_query_searches_its_first_500_characters(client):
 
 
 def test_unexpected_errors_become_a_500_page_not_a_traceback(app, client, monkeypatch):
-    from search import query
+    from search.query import searcher
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(query, "run_search", broken)
+    monkeypatch.setattr(searcher, "run_search", broken)
     response = client.get("/search?q=x")
     assert response.status_code == 500
     body = response.get_data(as_text=True)
@@ -562,7 +584,7 @@ def test_unexpected_errors_become_a_500_page_not_a_traceback(app, client, monkey
 def test_index_is_reopened_after_an_atomic_rebuild(tmp_path):
     from conftest import SEED_FILES
     from search import create_app
-    from search.build import build_index
+    from search.index.build import build_index
 
     index_dir = tmp_path / "index"
     build_index(SEED_FILES, index_dir)
@@ -570,10 +592,10 @@ def test_index_is_reopened_after_an_atomic_rebuild(tmp_path):
     client = app.test_client()
     first = client.get("/api/search?q=").get_json()["total"]
     state = app.extensions["repertoire"]
-    generation = state["engine"].generation
+    generation = state["searcher"].generation
     build_index(SEED_FILES, index_dir)
     assert client.get("/api/search?q=").get_json()["total"] == first
-    assert state["engine"].generation != generation
+    assert state["searcher"].generation != generation
 
 
 def test_missing_index_is_a_503_not_a_traceback(tmp_path):

@@ -1,25 +1,26 @@
 """Search back ends behind one seam (django-haystack's shape: one base class, one module per engine).
 
-The web layer, the CLI and the builder talk to an `Engine` only. Query syntax, parameters,
-snippets, facet labels and result shapes are engine-neutral and live outside (search.syntax,
-search.params, search.snippets, search.facets, search.query); an engine answers `match` with a
-`query.Matches` and looks records up. No engine's own objects leave its module.
+The seam holds only what differs per engine: writing a generation's engine files, and answering
+`match`, `count` and the look-ups. The query layer (search.query) parses what users type, calls
+the engine and shapes the result; an engine never calls back up and never builds a URL. No
+engine's own objects leave its module.
 
     whoosh    the default (pure Python, as the design asks)
     tantivy   for speed at the size of the whole Repertoire (REPERTOIRE_ENGINE=tantivy)
 
-One contract suite (tests/test_engines.py) runs on every engine, so an engine that cannot do
-something fails a test instead of answering less.
+One contract suite (tests/engines/test_engines.py) runs on every engine, so an engine that
+cannot do something fails a test instead of answering less.
 """
 import collections
-import functools
+import ctypes
 import importlib
 import os
+import signal
 import threading
+from dataclasses import dataclass
 
 from ..errors import IndexError_
-from ..params import SearchParams
-from ..store import ENGINE_DIR, STATS, read_json, read_manifest, version_of
+from ..index.store import ENGINE_DIR, read_manifest, version_of
 
 ENGINES = {"whoosh": "search.engines.whoosh:WhooshEngine", "tantivy": "search.engines.tantivy:TantivyEngine"}
 DEFAULT_ENGINE = "whoosh"
@@ -56,8 +57,26 @@ def open_engine(index_dir, expected=None):
     return engine_class(built_with).open(version, manifest)
 
 
+@dataclass(frozen=True)
+class Matches:
+    """An engine's answer: how many units match, this page's records, and the facet counts.
+
+    `hits` are (record dict as stored, exact) pairs: exact is True when the unit contains every
+    clause's string as typed (the top ranking group). `counts` are {facet: {value: count}},
+    each facet counted without its own selection (disjunctive facets).
+    """
+
+    total: int
+    hits: tuple[tuple[dict, bool], ...]
+    counts: dict
+
+
 class Engine:
-    """One open index version. Thread-safe: one instance serves every request of a process."""
+    """One open index version. Thread-safe: one instance serves every request of a process.
+
+    `parsed` is a search.query.syntax.ParsedQuery and `params` a search.query.params.SearchParams;
+    an engine reads them and never imports the query layer.
+    """
 
     name = None
 
@@ -65,11 +84,8 @@ class Engine:
         self.version = version
         self.generation = version.name
         self.chapters = manifest["chapters"]  # in document order
-        self._chapter_index = {c["key"]: i for i, c in enumerate(self.chapters)}
-        # What the home page shows, computed when the index was built (search.build.corpus_stats).
-        self.stats = read_json(version / STATS, "statistics")
 
-    # --- writing (search.build drives it) ---
+    # --- writing (search.index.build drives it) ---
 
     @classmethod
     def write(cls, folder, *, create, remove, jobs, load, on_chapter):
@@ -77,8 +93,9 @@ class Engine:
 
         :param create: True for an empty folder, False for a copy of the current version.
         :param remove: chapter keys whose documents go.
-        :param jobs: chapters to parse and add, each handed to `load(job)` -> search.build.LoadedChapter,
-                     in any process the engine likes.
+        :param jobs: chapters to parse and add, each handed to `load(job)` -> an object with
+                     `documents` (search.index.documents) and `summary`, in any process the engine
+                     likes (workers from `build_procs`, started with `worker_init`).
         :param on_chapter: called in this process with each chapter's summary once it is indexed.
         """
         raise NotImplementedError
@@ -94,18 +111,12 @@ class Engine:
     # --- reading ---
 
     def match(self, parsed, params, sort):
-        """The total, the page of (record, exact) and the disjunctive facet counts -> query.Matches."""
+        """The total, the page of (record, exact) and the disjunctive facet counts -> Matches."""
         raise NotImplementedError
 
-    def count(self, params):
+    def count(self, parsed, params):
         """How many units a search finds (no page, no facets: the empty state asks for many)."""
         raise NotImplementedError
-
-    def search(self, params):
-        """Search this index -> query.SearchResult."""
-        from ..query import run_search
-
-        return run_search(self, params)
 
     def lookup(self, record_id):
         """(record dict, class, seq) of a record by id, or None."""
@@ -115,7 +126,7 @@ class Engine:
         """The record dict at position `seq` among the chapter's records of class `cls`, or None."""
         raise NotImplementedError
 
-    def records_of(self, facet, value, page=1, per_page=20, kinds=None):
+    def records_of(self, facet, value, page, per_page, kinds=None):
         """(total, record dicts of page `page`) of the records with `value` in `facet`, in document order.
 
         :param kinds: only records of these kinds (None: all).
@@ -125,50 +136,6 @@ class Engine:
     def count_of(self, facet, value):
         """How many records have `value` in `facet` (an index look-up: existence checks use it)."""
         return self.records_of(facet, value, 1, 1)[0]
-
-    def get(self, record_id):
-        """One record's dict with `prev`/`next` (the neighbouring record of the same class:
-        paragraph to paragraph, footnote to footnote), or None."""
-        if not isinstance(record_id, str) or not record_id or len(record_id) > 200:
-            return None
-        found = self.lookup(record_id)
-        if found is None:
-            return None
-        record, cls, seq = found
-        record = dict(record)
-        record["prev"] = _summary(self._neighbour(record["chapter"], cls, seq, -1))
-        record["next"] = _summary(self._neighbour(record["chapter"], cls, seq, 1))
-        return record
-
-    def _neighbour(self, chapter, cls, seq, step):
-        found = self.at(chapter, cls, seq + step)
-        if found is not None:
-            return found
-        count_key = "footnotes" if cls == "f" else "paragraphs"
-        i = self._chapter_index.get(chapter)
-        while i is not None:
-            i += step
-            if not 0 <= i < len(self.chapters):
-                return None
-            other = self.chapters[i]
-            if other[count_key]:
-                return self.at(other["key"], cls, 0 if step > 0 else other[count_key] - 1)
-        return None
-
-    @functools.cached_property
-    def suggestions(self):
-        """The completions of this index (search.suggest), built on first use from its statistics."""
-        from ..suggest import SuggestIndex, suggestions_from_stats
-
-        return SuggestIndex(suggestions_from_stats(self.stats))
-
-    def warm_up(self):
-        """Load what the first request would otherwise wait for (jieba, the meetings table, caches)."""
-        from ..meetings import get_table
-
-        get_table()
-        self.search(SearchParams(q="安全理事会 合作 France", per_page=1))
-        self.suggestions.complete("an")
 
 
 class LRU:
@@ -196,12 +163,26 @@ class LRU:
         return value
 
 
-def _summary(record):
-    if record is None:
-        return None
-    return {"id": record["id"], "kind": record["kind"], "url": f"/p/{record['id']}"}
-
-
 def engine_files(version):
     """The folder inside a version folder that holds the engine's own files."""
     return version / ENGINE_DIR
+
+
+# --- build workers, for the engines' `write` ---
+
+
+def worker_init(builder):
+    """Initialiser of build worker processes: die with the builder (pid `builder`). A builder killed
+    with SIGKILL cannot stop its workers; orphaned, they would keep its build lock (inherited) held."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != builder:  # the builder died before the call above took effect
+        os._exit(1)
+
+
+def build_procs(jobs):
+    """Worker processes for parsing and indexing `jobs` chapters: REPERTOIRE_BUILD_PROCS, else the CPUs
+    (at most 4); forking only pays for itself from a few chapters on."""
+    wanted = os.environ.get("REPERTOIRE_BUILD_PROCS", "").strip()
+    procs = int(wanted) if wanted.isdigit() and int(wanted) > 0 else min(os.cpu_count() or 1, 4)
+    return max(1, min(procs, len(jobs) // 4 or 1))

@@ -20,18 +20,18 @@ incremental build works on hard links of the previous version (search.store) and
 """
 import base64
 import json
+import multiprocessing
 import operator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+
 from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
 
-from ..analysis import normalize, squash
 from ..errors import IndexError_
-from ..params import FACETS
-from ..query import Matches
-from ..syntax import parse_query
-from . import LRU, Engine, engine_files
+from ..index.documents import FACETS
+from ..text import normalize, squash
+from . import LRU, Engine, Matches, build_procs, engine_files
 
 RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol", "charter")
 FAST = set(FACETS)  # aggregated: fast (column) fields
@@ -107,8 +107,6 @@ def _parsing(jobs, load, procs):
         if procs <= 1:
             yield map(_prepare, range(len(jobs)))
             return
-        import multiprocessing
-
         with multiprocessing.get_context("fork").Pool(procs) as pool:
             yield pool.imap(_prepare, range(len(jobs)))
     finally:
@@ -206,8 +204,6 @@ class TantivyEngine(Engine):
 
     @classmethod
     def write(cls, folder, *, create, remove, jobs, load, on_chapter):
-        from ..build import build_procs
-
         if not create and not remove and not jobs:
             return
         folder = str(folder)
@@ -313,8 +309,8 @@ class TantivyEngine(Engine):
             counts = self._cache.get(counts_key, lambda: {f: found[f] for f in FACETS})
         return Matches(total, hits, counts)
 
-    def count(self, params):
-        parts = [q for q in (_text(parse_query(params.q)), *self._filters(params).values()) if q is not None]
+    def count(self, parsed, params):
+        parts = [q for q in (_text(parsed), *self._filters(params).values()) if q is not None]
         # (a limit of 0 panics in tantivy 0.27: one hit it is)
         return self._searcher.search(_must(*parts) if parts else Query.all_query(), 1, True).count
 
@@ -367,7 +363,7 @@ class TantivyEngine(Engine):
             query = _must(query, Query.term_set_query(SCHEMA, "kind", list(kinds)))
         return query
 
-    def records_of(self, facet, value, page=1, per_page=20, kinds=None):
+    def records_of(self, facet, value, page, per_page, kinds=None):
         query, start = self._of(facet, value, kinds), (page - 1) * per_page
         if start >= DEEP:
             # tantivy keeps offset + limit hits in memory: past the end, say so without collecting.

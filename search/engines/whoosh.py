@@ -26,13 +26,10 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-from ..analysis import bigrams, squash
-from ..documents import CHAPTER_SHIFT
 from ..errors import IndexError_
-from ..params import FACETS
-from ..query import Matches
-from ..syntax import parse_query
-from . import LRU, Engine, engine_files
+from ..index.documents import CHAPTER_SHIFT, FACETS
+from ..text import bigrams, squash
+from . import LRU, Engine, Matches, build_procs, engine_files
 from .whoosh_write import TEXTS, write_index
 
 FACET_FIELDS = (*FACETS, "symbol", "chapter")
@@ -183,8 +180,6 @@ class WhooshEngine(Engine):
 
     @classmethod
     def write(cls, folder, *, create, remove, jobs, load, on_chapter):
-        from ..build import build_procs
-
         write_index(Path(folder), create, remove, jobs, load, on_chapter, build_procs(jobs))
 
     def __init__(self, version, manifest):
@@ -315,8 +310,7 @@ class WhooshEngine(Engine):
             masks["date"] = (self.data.dateint >= span[0]) & (self.data.dateint <= span[1])
         return masks
 
-    def count(self, params):
-        parsed = parse_query(params.q)
+    def count(self, parsed, params):
         data = self.data
         with self._searcher() as s:
             match = self._text_match(s, parsed)[0] if parsed.clauses else data.live.copy()
@@ -383,7 +377,7 @@ class WhooshEngine(Engine):
             d = self._first_live(s, "pos", f"{chapter}:{cls}:{seq}")
             return self._stored(s, d) if d is not None else None
 
-    def records_of(self, facet, value, page=1, per_page=20, kinds=None):
+    def records_of(self, facet, value, page, per_page, kinds=None):
         data = self.data
         docs = data.facets[facet].docs_of(value)
         docs = docs[data.live[docs]]

@@ -5,19 +5,50 @@ Every Whoosh write happens in a forked worker process: the chapters' segments in
 the small steps before and after them in one worker. Whoosh leaves files open when a write fails
 (a full disk, say); a worker's files close with it, and the builder's process stays clean.
 """
+import multiprocessing
 import os
 import shutil
 
 from whoosh import index as whoosh_index
+from whoosh.analysis import Token, Tokenizer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency
 from whoosh.index import TOC
 
-from ..analysis import BigramTokenizer, normalize, squash
+from ..text import normalize, squash
+from . import worker_init
 
 TEXTS = "texts"
+
+
+class BigramTokenizer(Tokenizer):
+    """Every pair of neighbouring non-space characters, at the ordinal of the first (Whoosh's
+    tokenizer contract: positions are ordinals, startchar/endchar offsets into the text as printed).
+
+    Whitespace is skipped, so `第5649次` and `第 5649 次` give the same tokens.
+
+    >>> [(t.text, t.pos, t.startchar, t.endchar) for t in BigramTokenizer()("S/PV 安", positions=True, chars=True)]
+    [('s/', 0, 0, 2), ('/p', 1, 1, 3), ('pv', 2, 2, 4), ('v安', 3, 3, 6)]
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = normalize(value)
+        offsets = [i for i, c in enumerate(text) if not c.isspace()]
+        for k, (i, j) in enumerate(zip(offsets, offsets[1:])):
+            t.text = text[i] + text[j]
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[i:j + 1]
+            if positions:
+                t.pos = start_pos + k
+            if chars:
+                t.startchar, t.endchar = start_char + i, start_char + j + 1
+            yield t
 
 
 def _keyword():
@@ -29,7 +60,7 @@ SCHEMA = Schema(
     pos=ID(stored=True),  # "<chapter>:<cls>:<seq>", for prev/next
     kind=ID(),
     chapter=ID(),
-    grams=FieldType(format=Frequency(), analyzer=BigramTokenizer(unigrams=False), scorable=False),
+    grams=FieldType(format=Frequency(), analyzer=BigramTokenizer(), scorable=False),
     country=_keyword(),
     org=_keyword(),
     symbol=_keyword(),
@@ -150,10 +181,6 @@ def _append_parts(folder, parts):
 def write_index(folder, create, remove, jobs, load, on_chapter, procs):
     """Drop the `remove` chapters from the index in `folder` (or create it), then parse and add
     `jobs` in `procs` worker processes, each writing a segment of its own."""
-    import multiprocessing
-
-    from ..build import worker_init
-
     ctx = multiprocessing.get_context("fork")
     shares = [jobs[i::procs] for i in range(procs)]
     parts = [folder / f"part{i}" for i in range(procs)]

@@ -1,0 +1,177 @@
+"""Chapters -> a new index generation: incremental by default, atomic always.
+
+`build_index(files, index_dir)` keeps a manifest of the chapters it indexed (path, content hash,
+units). It re-parses and re-indexes only the chapters whose content changed, adds new ones and
+removes those no longer given; `full=True` rebuilds from scratch. Each build is a new version
+folder swapped in atomically (search.store): a failed, killed or out-of-space build leaves the
+old index serving and no debris. Chapters are parsed one at a time (streamed), never all held.
+"""
+import fcntl
+import hashlib
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engines import engine_class, engine_name
+from ..errors import CorpusError, IndexError_
+from ..ingest.files import chapter_key, read_bytes
+from ..reference.resolve import parse_chapter
+from . import store
+from .documents import CHAPTER_SHIFT, chapter_documents
+from .progress import Progress
+from .stats import chapter_stats, corpus_stats
+
+@dataclass(frozen=True)
+class ChapterJob:
+    """One chapter to parse and index: its key, file, content hash and number in document order."""
+
+    key: str
+    path: str
+    sha256: str
+    seq: int
+    strict: bool = False
+
+
+@dataclass
+class LoadedChapter:
+    """A parsed chapter: its documents and what the manifest keeps of it."""
+
+    job: ChapterJob
+    documents: list
+    warnings: list
+    summary: dict = field(default_factory=dict)
+
+
+def load_chapter(job):
+    """Parse one chapter into documents and its manifest entry (run in any process)."""
+    corpus = parse_chapter(job.path, order_start=job.seq << CHAPTER_SHIFT, strict=job.strict)
+    documents = list(chapter_documents(corpus))
+    summary = {
+        "key": job.key, "path": job.path, "sha256": job.sha256, "seq": job.seq,
+        "units": len(documents),
+        "paragraphs": len(corpus.paragraphs), "footnotes": len(corpus.footnotes),
+        "stats": chapter_stats(documents),
+        "warnings": list(corpus.warnings),
+        "repertoire_chapter": corpus.repertoire_chapter,
+        "first_id": documents[0]["id"] if documents else None,
+    }
+    return LoadedChapter(job, documents, list(corpus.warnings), summary)
+
+
+def _sha256(path):
+    return hashlib.sha256(read_bytes(path)).hexdigest()
+
+
+def _given(files):
+    """(key, path, sha256) of every file given, checked before anything is touched."""
+    out, keys = [], {}
+    for path in files:
+        key = chapter_key(path)
+        if key in keys:
+            raise CorpusError(path, f"chapter key {key!r} is also the key of {keys[key]}: rename one file")
+        keys[key] = path
+        out.append((key, str(path), _sha256(path)))
+    if not out:
+        raise CorpusError("(no files)", "no chapter files to index")
+    return out
+
+
+def _indexed(summary, summaries, progress):
+    summaries[summary["key"]] = summary
+    progress.units(summary["units"])
+    progress.chapter(summary)
+
+
+def _previous(index_dir, name, full):
+    """(version folder, manifest) to build on, or (None, None) for a build from scratch."""
+    base = store.version_of(index_dir)
+    if full or base is None:
+        return None, None
+    try:
+        manifest = store.read_manifest(base)
+    except IndexError_:
+        return None, None  # an index of an older format: rebuilt from scratch
+    if manifest.get("engine") != name:
+        return None, None
+    return base, manifest
+
+
+@contextmanager
+def _build_lock(index_dir):
+    """One build at a time per index: a second waits for the first rather than racing its swap."""
+    path = index_dir.parent / f".{index_dir.name}.lock"
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def build_index(files, index_dir, engine=None, full=False, strict=False, progress=None):
+    """Index chapter files into a new generation of `index_dir` and swap it in.
+
+    :param engine: "whoosh" or "tantivy" (default: REPERTOIRE_ENGINE, else whoosh).
+    :param full: rebuild every chapter, ignoring the current index.
+    :param progress: a search.progress.Progress (default: none shown).
+    :returns: {"units", "added", "changed", "removed", "unchanged", "indexed" (the keys of the chapters
+              parsed and indexed by this build), "seconds", "engine", "warnings"}
+    :raises CorpusError: a chapter cannot be parsed (the old index keeps serving).
+    :raises IndexError_: the index folder cannot be written (disk full, permissions, ...).
+    """
+    started = time.monotonic()
+    name = engine_name(engine)
+    cls = engine_class(name)
+    progress = progress or Progress(quiet=True)
+    index_dir = Path(index_dir).absolute()
+    try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexError_(f"{index_dir.parent}: cannot create the index folder: {exc.strerror}") from None
+    given = _given(files)
+    with _build_lock(index_dir):
+        store.remove_stale_builds(index_dir)
+        base, manifest = _previous(index_dir, name, full)
+        old = {c["key"]: c for c in manifest["chapters"]} if manifest else {}
+        next_seq = manifest.get("next_seq", 0) if manifest else 0
+        kept, jobs = {}, []
+        for key, path, digest in given:
+            prior = old.get(key)
+            if prior is not None and prior["sha256"] == digest:
+                kept[key] = {**prior, "path": path}
+                continue
+            seq = prior["seq"] if prior is not None else next_seq
+            next_seq = max(next_seq, seq + 1)
+            jobs.append(ChapterJob(key, path, digest, seq, strict))
+        remove = [k for k in old if k not in kept]
+        changed = sum(1 for j in jobs if j.key in old)
+        progress.stage(f"{name}: {len(jobs)} chapters to index ({changed} changed), {len(remove) - changed} to "
+                       f"remove, {len(kept)} unchanged", total=len(jobs))
+
+        tmp = None
+        summaries = {}
+        try:
+            tmp = store.new_build_folder(index_dir, base)
+            cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
+                      on_chapter=lambda s: _indexed(s, summaries, progress))
+            chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
+            warnings = [w for c in chapters for w in c.get("warnings", ())]
+            store.write_json(tmp / store.STATS, corpus_stats(chapters))
+            store.write_json(tmp / store.MANIFEST, {
+                "format": store.FORMAT_VERSION, "engine": name, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "next_seq": next_seq, "chapters": chapters})
+            store.swap_in(tmp, index_dir)
+        except OSError as exc:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise IndexError_(f"{index_dir}: cannot write the index: {exc.strerror or exc}") from None
+        except BaseException:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return {"units": sum(c["units"] for c in chapters), "added": len(jobs) - changed, "changed": changed,
+            "removed": len(remove) - changed, "unchanged": len(kept), "indexed": sorted(summaries),
+            "seconds": time.monotonic() - started,
+            "engine": name, "warnings": [w for s in summaries.values() for w in s["warnings"]]}

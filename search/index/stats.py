@@ -1,0 +1,93 @@
+"""What the home page and the suggestions need of the corpus, computed when the index is built:
+per chapter (kept in the manifest, so an incremental build re-counts only what changed) and summed
+over the chapters (stats.json of each generation).
+"""
+import re
+from collections import Counter
+
+from ..text import HAN
+from ..words import get_jieba
+
+PHRASES = 2000  # frequent phrases of the corpus offered as suggestions
+
+
+def chapter_stats(documents):
+    """What the home page needs of one chapter: meetings (date, decisions, units), countries, orgs, kinds."""
+    meetings = {}
+    countries, orgs, kinds, symbols, charter = Counter(), Counter(), Counter(), Counter(), Counter()
+    for doc in documents:
+        kinds[doc["kind"]] += 1
+        countries.update(doc["country"])
+        orgs.update(doc["org"])
+        symbols.update(doc["symbol"])
+        charter.update(doc["charter"])
+        if doc["meeting"] is not None:
+            m = meetings.setdefault(doc["meeting"], {"date": doc["date"], "decisions": [], "units": 0})
+            m["units"] += 1
+            decision = doc["decision"]
+            if decision and decision not in m["decisions"]:
+                m["decisions"].append(decision)
+    return {"meetings": meetings, "countries": dict(countries), "orgs": dict(orgs), "kinds": dict(kinds),
+            "symbols": dict(symbols), "charter": dict(charter),
+            "phrases": chapter_phrases(d["text"] for d in documents)}
+
+
+def corpus_stats(chapters):
+    """The home page's figures over every chapter of a manifest (summed per-chapter stats)."""
+    meetings = {}
+    countries, orgs, kinds, symbols, charter, phrases = (Counter() for _ in range(6))
+    for chapter in chapters:
+        s = chapter["stats"]
+        for total, key in ((countries, "countries"), (orgs, "orgs"), (kinds, "kinds"), (symbols, "symbols"),
+                           (charter, "charter"), (phrases, "phrases")):
+            total.update(s[key])
+        for number, m in s["meetings"].items():
+            agg = meetings.setdefault(number, {"date": m["date"], "decisions": [], "units": 0})
+            agg["units"] += m["units"]
+            agg["decisions"] += [d for d in m["decisions"] if d not in agg["decisions"]]
+    return {
+        "units": sum(c["units"] for c in chapters),
+        "chapters": len(chapters),
+        "meetings": [{"number": int(n), **m} for n, m in sorted(meetings.items(), key=lambda nm: int(nm[0]))],
+        "countries": sorted(countries.items(), key=lambda cc: (-cc[1], cc[0])),
+        "orgs": sorted(orgs.items(), key=lambda cc: (-cc[1], cc[0])),
+        "kinds": dict(kinds),
+        "symbols": dict(symbols),
+        "charter": dict(charter),
+        "phrases": dict(phrases.most_common(PHRASES)),
+        # The Repertoire's chapters that are indexed, by number: where a cross-reference leads.
+        "repertoire_chapters": {str(c["repertoire_chapter"]): c["first_id"] for c in chapters
+                                if c.get("repertoire_chapter") and c.get("first_id")},
+    }
+
+
+# Multi-character words that say nothing about a paragraph's subject.
+_STOPWORDS = frozenset(
+    "他们 我们 它们 以及 一个 一些 这些 那些 这种 这个 其中 没有 可以 已经 必须 需要 应该 能够 并且 而且 但是 因为 "
+    "所以 因此 以便 包括 关于 对于 根据 通过 进行 方面 问题 认为 表示 指出 强调 他说 她说 同时 之间 有关 此外 特别 "
+    "还是 以及 如何 目前 今后 以来 作出".split()
+)
+_HAN_RUN = re.compile(f"[{HAN}]{{2,}}")
+
+
+def chapter_phrases(texts, limit=100, longest=6):
+    """The most frequent dictionary words (2–6 Han characters) standing in `texts`: {phrase: count}.
+
+    A dictionary look-up at each position rather than segmenting with jieba: 40 times faster, so
+    the builder can afford it for every chapter (build time counts at the size of the Repertoire).
+    """
+    freq = get_jieba().FREQ
+    counts = Counter()
+    for text in texts:
+        # Runs of Han characters only: every piece of one is all Han, and none crosses punctuation.
+        for run in _HAN_RUN.findall(text or ""):
+            n = len(run)
+            for i in range(n - 1):
+                for j in range(i + 2, min(i + longest, n) + 1):
+                    word = run[i:j]
+                    f = freq.get(word)
+                    if f is None:  # jieba keeps every prefix of its words (frequency 0): none starts so
+                        break
+                    if f and word not in _STOPWORDS:
+                        counts[word] += 1
+    return dict(sorted(counts.items(), key=lambda pc: (-pc[1], len(pc[0]), pc[0]))[:limit])

@@ -1,0 +1,1 @@
+"""Stage 1, ingest: chapter files (text or PDF) -> records (headings, paragraphs, decision clauses, footnotes)."""

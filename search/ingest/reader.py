@@ -1,0 +1,402 @@
+"""Chapter lines -> blocks: the reader that splits body from footnotes and body into blocks.
+
+A line of underscores opens a page's footnotes; the body resumes at the first line that is
+neither a footnote's first line (its number next in sequence) nor the continuation of an
+unfinished footnote. Body lines then become headings, paragraphs and decision clauses: an
+indented line after a line that ends a paragraph starts the next one. Some extractions keep a
+space at the end of a paragraph's last line and nowhere else, the surest sign of its end; where
+there are none, a paragraph ends at sentence-final punctuation (its markers left out) followed
+by an indented line.
+"""
+import re
+from dataclasses import dataclass, field
+
+from ..errors import CorpusError
+from ..text import HAN
+from .lines import (
+    SENTINEL,
+    UNIT_AFTER,
+    ends_sentence,
+    find_markers,
+    join_pieces,
+    could_be_marker,
+    marker_candidates,
+    remove_stray_spaces,
+    split_markers,
+    without_sentinels,
+)
+from .files import display_path
+
+SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
+ITEM_HEADING = re.compile(rf"^\s*(\d{{1,3}})\s*[.．]\s*([{HAN}《“].*?)\s*$")
+SECTION_HEADING = re.compile(rf"^\s*([A-Z])\s*[.．]\s*([{HAN}《“].*?)\s*$")
+DECISION_HEADING = re.compile(
+    r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[(（]\s*第\s*(\d+)\s*次会议\s*[)）]"
+    r"\s*的\S{1,4}\s*[:：]\s*$"
+)
+DECISION_START = re.compile(r"^\s*\d{4}\s*(年|$)")
+FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
+# Page furniture that has no place in the body: a job number ("09-25533 (C)"), a page number.
+JOB_NUMBER = re.compile(r"^\d{2}-\d{5}\s*(\([A-Z]\))?$")
+PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+# Short headings inside an item; anything else short, indented and unpunctuated is caught below.
+SUBHEADINGS = {"初步程序", "审议情况", "讨论情况", "概述", "导言", "注释"}
+DECISION_INTRO = ("其中", "除其他外", "安理会", "决议", "声明")
+FOOTNOTE_END = ("。", "。)", "。）", "。”", "！", "？")
+
+
+@dataclass
+class _Block:
+    kind: str  # heading | paragraph | decision
+    heading: str | None  # item | section | decision | verdict | sub (for headings)
+    line: int
+    pieces: list = field(default_factory=list)
+    markers: list = field(default_factory=list)
+    item: int = 0
+    item_title: str = ""
+    section: str | None = None
+    section_title: str | None = None
+    meeting: int | None = None
+    date: str | None = None
+    decision: str | None = None
+
+    def joined(self):
+        return split_markers(join_pieces(self.pieces))
+
+
+@dataclass
+class _RawFootnote:
+    item: int
+    number: int
+    line: int
+    pieces: list = field(default_factory=list)
+    page: int = 0  # the footnote block its first line is in
+
+    @property
+    def text(self):
+        return remove_stray_spaces(join_pieces(self.pieces))
+
+    @property
+    def complete(self):
+        return self.text.endswith(FOOTNOTE_END)
+
+
+def _footnote_start(line):
+    m = FOOTNOTE_START.match(line.raw)
+    # "第\n12 页", "(Resumption\n1)", "3\n500": a number that wrapped, not a footnote's number.
+    if m and not (m.group(2)[0] in UNIT_AFTER or m.group(2)[0].isdigit()):
+        return m
+    return None
+
+
+def _keeps_trailing_spaces(lines):
+    # Such an extraction ends about every paragraph with a space; a stray one here and there
+    # in an extraction that strips them must not count.
+    trailing = sum(1 for line in lines if line.trailing and not SEPARATOR.match(line.raw))
+    return trailing > 0 and trailing * 4 >= sum(1 for line in lines if line.lead)
+
+
+class _ChapterReader:
+    """Splits body from footnotes, then body into blocks, with the item's marker sequence."""
+
+    def __init__(self, path, lines):
+        self.path = path
+        self.file = display_path(path)
+        self.lines = [line for line in lines if line.text]
+        self.trailing = _keeps_trailing_spaces(self.lines)
+        # A reader that knows where the markers are (the PDF reader) writes every one of them as a
+        # sentinel: then a number on a line without one is text ("会上有 2 位代表"), never a guess.
+        self.explicit_markers = any(SENTINEL.search(line.raw) for line in self.lines)
+        self.blocks = []
+        self.footnotes = []
+        self.problems = []  # (line, message): what the ingestion checks found
+        self.block = None
+        self.items = []  # item numbers in order of their headings
+        self.item = None
+        self.item_title = ""
+        self.section = self.section_title = None
+        self.meeting = self.date = self.decision = None
+        self.next_marker = 1
+        self.in_decision = False
+        self.expect_verdict = False
+        self.prev_ends = True  # did the previous body line end its paragraph or heading?
+        self.fn_item_index = 0
+        self.page = 0  # footnote blocks seen
+        self.cited = {}  # item -> numbers standing where a marker could in its body so far
+
+    # -- driving
+
+    def read(self):
+        body, in_footnotes = [], False
+        for i, line in enumerate(self.lines):
+            if SEPARATOR.match(line.raw):
+                in_footnotes = True
+                self.page += 1
+                continue
+            if in_footnotes and self._footnote_line(i, line):
+                continue
+            in_footnotes = False
+            m = ITEM_HEADING.match(line.raw)
+            if m and (not self.items or int(m.group(1)) > self.items[-1]):
+                self.items.append(int(m.group(1)))
+            elif self.items:
+                before = body[-1].text if body else ""
+                self.cited.setdefault(self.items[-1], set()).update(marker_candidates(line.text, before))
+            body.append(line)
+        # Body lines are processed after the split so that headings and markers can look ahead.
+        i = 0
+        while i < len(body):
+            i += self._body_line(body, i)
+        self._flush()
+        if not self.items:
+            raise CorpusError(
+                self.path, "not a Repertoire chapter: no item heading such as '49. …' found"
+            )
+        return self.blocks, self.footnotes, self.problems
+
+    # -- footnotes
+
+    def _footnote_line(self, i, line):
+        """Consume a line of a footnote block; False when the body resumes."""
+        current = self.footnotes[-1] if self.footnotes else None
+        if self._opens_footnote(line):
+            m = _footnote_start(line)
+            number = int(m.group(1))
+            self.fn_item_index, item = self._footnote_item(number)
+            self.footnotes.append(_RawFootnote(item, number, line.no, [m.group(2)], self.page))
+            return True
+        if any(p.match(line.raw) for p in (ITEM_HEADING, SECTION_HEADING, DECISION_HEADING)):
+            return False
+        if current is not None and not current.complete and line.lead < 2:
+            if current.page == self.page and self._resumes_on_next_page(i, current):
+                return False
+            current.pieces.append(line.raw)
+            return True
+        return False
+
+    def _resumes_on_next_page(self, i, current):
+        """Is `current` the last footnote of its page, continued after the next separator?
+
+        Then the unnumbered lines that follow its first line here are the next page's body.
+        """
+        for j in range(i, len(self.lines)):
+            line = self.lines[j]
+            if SEPARATOR.match(line.raw):
+                return j + 1 < len(self.lines) and not self._opens_footnote(self.lines[j + 1], False)
+            if self._opens_footnote(line):
+                return False
+        return False
+
+    def _opens_footnote(self, line, marker_first=True):
+        """Is the line the first line of the item's next footnote?"""
+        m = _footnote_start(line)
+        if m and not marker_first:
+            # Past items and markers not read yet: the sequence alone (1: the next item's first).
+            return int(m.group(1)) in (self.footnotes[-1].number + 1, 1)
+        if not m or self._footnote_item(int(m.group(1)))[1] is None:
+            return False
+        return line.lead > 0 or self._after_marker(m)
+
+    def _after_marker(self, m):
+        # A footnote comes after its marker: "45 安理会…" opening the next page is body text. An
+        # indented line is a footnote's first line even so (one without a marker, which the
+        # checks report); an unindented one only when its marker came first.
+        number = int(m.group(1))
+        return number in self.cited.get(self._footnote_item(number)[1], ())
+
+    def _footnote_item(self, number):
+        """(index in items, item) a footnote numbered `number` belongs to, if it comes next in sequence."""
+        if self.fn_item_index >= len(self.items):
+            return None, None
+        item = self.items[self.fn_item_index]
+        last = self.footnotes[-1].number if self.footnotes and self.footnotes[-1].item == item else 0
+        if number == last + 1:
+            return self.fn_item_index, item
+        if number == 1 and self.fn_item_index + 1 < len(self.items):
+            return self.fn_item_index + 1, self.items[self.fn_item_index + 1]
+        return None, None
+
+    # -- body
+
+    def _heading_kind(self, line):
+        m = ITEM_HEADING.match(line.raw)
+        if m and (self.item is None or int(m.group(1)) > self.item):
+            return "item"
+        m = SECTION_HEADING.match(line.raw)
+        if m and self.item is not None:
+            expected = chr(ord(self.section) + 1) if self.section else "A"
+            if m.group(1) == expected:
+                return "section"
+        return None
+
+    def _decision_heading(self, body, i):
+        """A decision heading, perhaps wrapped: (match, number of lines) or (None, 0)."""
+        if self.item is None or not DECISION_START.match(body[i].raw):
+            return None, 0
+        pieces = []
+        for j in range(i, min(i + 12, len(body))):
+            if j > i and body[j].lead:
+                break
+            pieces.append(body[j].text)
+            m = DECISION_HEADING.match(join_pieces(pieces))
+            if m:
+                return m, j - i + 1
+        return None, 0
+
+    def _unit_ends(self, body, i):
+        """Does body line i end its unit (paragraph or heading)?"""
+        if self.trailing:
+            return body[i].trailing
+        return i + 1 == len(body) or body[i + 1].lead > 0
+
+    def _is_subheading(self, body, i):
+        line = body[i]
+        if line.text in SUBHEADINGS:
+            return True
+        return (
+            self.prev_ends
+            and line.lead >= 2
+            and self._unit_ends(body, i)
+            and len(line.text) <= 12
+            and not re.search(r"[\d，。；：、,.;:()（）]", line.text)
+        )
+
+    def _starts_block(self, line):
+        if self.block is None or self.block.kind == "heading":
+            return True
+        if self.trailing:
+            return self.prev_ends and line.lead >= 1
+        return line.lead >= 1 and ends_sentence(join_pieces(self.block.pieces))
+
+    def _body_line(self, body, i):
+        """Take body line i (and the lines a wrapped heading runs onto); returns how many."""
+        line = body[i]
+        kind = self._heading_kind(line)
+        used = 1
+        decision, lines = (None, 0) if kind else self._decision_heading(body, i)
+        if kind == "item":
+            m = ITEM_HEADING.match(line.raw)
+            self._flush()
+            self.item = int(m.group(1))
+            self.item_title = m.group(2)
+            self.section = self.section_title = None
+            self.meeting = self.date = self.decision = None
+            self.next_marker = 1
+            self._start("heading", "item", line, m.group(2))
+            self.block.pieces = [line.text]
+        elif kind == "section":
+            m = SECTION_HEADING.match(line.raw)
+            self._flush()
+            self.section, self.section_title = m.group(1), m.group(2)
+            self.meeting = self.date = self.decision = None
+            self._start("heading", "section", line, line.text)
+        elif decision:
+            self._flush()
+            year, month, day, meeting = (int(g) for g in decision.groups())
+            self.meeting = meeting
+            self.date = f"{year:04d}-{month:02d}-{day:02d}"
+            self.decision = None
+            self._start("heading", "decision", line, join_pieces(b.text for b in body[i:i + lines]))
+            self.expect_verdict = True
+            used = lines
+        elif self.item is None:
+            # Text before the first item heading (a chapter title page) is not indexed.
+            return 1
+        elif self.expect_verdict and line.lead == 0:
+            self._flush()
+            self.decision = line.text
+            self._start("heading", "verdict", line, line.text)
+            self.expect_verdict = False
+        elif self._is_subheading(body, i):
+            self._flush()
+            self._start("heading", "sub", line, line.text)
+        elif (
+            self.block is not None
+            and self.block.heading in ("item", "section", "verdict")
+            and line.lead == 0
+        ):
+            # A long heading wraps onto unindented lines.
+            self.block.pieces.append(line.text)
+            if self.block.heading == "item":
+                self.item_title = join_pieces([self.item_title, line.text])
+            elif self.block.heading == "section":
+                self.section_title = join_pieces([self.section_title, line.text])
+            else:
+                self.decision = self.block.decision = join_pieces([self.decision, line.text])
+        else:
+            self.expect_verdict = False
+            if self._starts_block(line):
+                self._flush()
+                self._start("decision" if self.in_decision else "paragraph", None, line, None)
+            self._paragraph_line(body, i)
+        self.prev_ends = self._unit_ends(body, i + used - 1)
+        return used
+
+    def _paragraph_line(self, body, i):
+        line = body[i]
+        before = self.block.pieces[-1] if self.block.pieces else ""
+        after = body[i + 1].text if i + 1 < len(body) else ""
+        if self.explicit_markers and not SENTINEL.search(line.text):
+            text, numbers = line.text, []
+        else:
+            text, numbers = find_markers(line.text, self.next_marker, before, after)
+        for number in numbers:
+            if number != self.next_marker:
+                self.problems.append((line.no, f"item {self.item}: footnote marker {self.next_marker} "
+                                               f"not found before marker {number}"))
+            self.next_marker = number + 1
+        if self._is_furniture(without_sentinels(text), before, after):
+            self.problems.append((line.no, f"header or footer text in the body: {line.text!r}"))
+        self.block.pieces.append(text)
+        self.block.markers.extend(numbers)
+
+    @staticmethod
+    def _is_furniture(text, before, after):
+        if JOB_NUMBER.match(text):
+            return True
+        # A number wrapped onto a line of its own ("在" / "2004" / "年") is text.
+        return bool(PAGE_NUMBER.match(text)) and could_be_marker(
+            without_sentinels(before).rstrip()[-1:], after.lstrip()[:1]
+        )
+
+    def _start(self, kind, heading, line, text):
+        self.block = _Block(
+            kind=kind,
+            heading=heading,
+            line=line.no,
+            pieces=[text] if text else [],
+            item=self.item,
+            item_title=self.item_title,
+            section=self.section,
+            section_title=self.section_title,
+            meeting=self.meeting,
+            date=self.date,
+            decision=self.decision,
+        )
+        if kind == "heading":
+            self.in_decision = False
+
+    def _flush(self):
+        block, self.block = self.block, None
+        if block is None:
+            return
+        text = block.joined()[0]
+        if not text:
+            return
+        if block.heading in ("item", "section"):
+            block.item_title, block.section_title = self.item_title, self.section_title
+        self.blocks.append(block)
+        if block.kind == "paragraph" and text.endswith(("：", ":")) and any(
+            w in text[-30:] for w in DECISION_INTRO
+        ):
+            self.in_decision = True
+        elif block.kind == "decision" and text.endswith("。"):
+            self.in_decision = False
+
+
+def read_blocks(path, lines):
+    """Read a chapter's lines: (blocks, raw footnotes, problems found by the ingestion checks).
+
+    :raises CorpusError: the lines hold no item heading, so this is not a Repertoire chapter.
+    """
+    return _ChapterReader(path, lines).read()

@@ -1,0 +1,191 @@
+"""Search parameters: the vocabulary of facets, kinds and sorts, and SearchParams with its validation.
+
+This is the one source of these names: the URL helpers, the page contexts, the engines and the
+benchmark's peer all take them from here.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from ..config import MAX_PER_PAGE, MAX_RESULT_DEPTH, PAGE_SIZE
+from ..errors import QueryError
+from ..index.documents import FACETS
+from ..reference import gazetteer
+from ..reference.charter import charter_label, parse_charter_query
+
+DEFAULT_PER_PAGE = PAGE_SIZE
+FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year": "年份", "kind": "类型",
+                "charter": "《宪章》条款"}
+# The date range on the meeting date (URL names).
+RANGE = ("from", "to")
+SORTS = {"relevance": "相关度", "date": "日期", "document": "文件顺序"}
+KINDS = {"heading": ("标题", "heading"), "paragraph": ("段落", "paragraph"),
+         "decision": ("决定", "decision"), "footnote": ("脚注", "footnote")}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search request (the URL's state)."""
+
+    q: str = ""
+    country: tuple[str, ...] = ()
+    org: tuple[str, ...] = ()
+    meeting: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    charter: tuple[str, ...] = ()  # Charter articles and chapters, rules of procedure: "art53", "ch8", "rule37"
+    date_from: str | None = None
+    date_to: str | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sort: str = "relevance"
+
+    @classmethod
+    def from_mapping(cls, mapping, default_per_page=DEFAULT_PER_PAGE):
+        """Validate request parameters (a dict, a dict of lists or a MultiDict).
+
+        :raises QueryError: naming the bad parameter, e.g. "per_page：应在 1 到 100 之间，而不是 0".
+        """
+        get = _getter(mapping)
+        q = first_value(get("q")) or ""
+        per_page = _int(get("per_page"), "per_page", default_per_page, 1, MAX_PER_PAGE)
+        page = _int(get("page"), "page", 1, 1, None)
+        if page * per_page > MAX_RESULT_DEPTH:
+            raise QueryError(f"page：最多可查看前 {MAX_RESULT_DEPTH} 条结果（每页 {per_page} 条时到第 "
+                             f"{MAX_RESULT_DEPTH // per_page} 页）；请缩小检索范围", "page")
+        sort = first_value(get("sort")) or "relevance"
+        if sort not in SORTS:
+            raise QueryError(f"sort：应为 {'、'.join(SORTS)} 之一，而不是 {sort[:40]!r}", "sort")
+        date_from = _date(first_value(get("from")), "from")
+        date_to = _date(first_value(get("to")), "to")
+        if date_from and date_to and date_from > date_to:
+            raise QueryError(f"from：起始日期 {date_from} 晚于截止日期 to（{date_to}）", "from")
+        return cls(
+            q=str(q),
+            country=_values(get("country"), "country", _country_code),
+            org=_values(get("org"), "org", _org_code),
+            meeting=_values(get("meeting"), "meeting", meeting_number),
+            year=_values(get("year"), "year", _year),
+            kind=_values(get("kind"), "kind", _kind),
+            charter=_values(get("charter"), "charter", _charter),
+            date_from=date_from, date_to=date_to, page=page, per_page=per_page, sort=sort,
+        )
+
+    def filters(self):
+        """The active facet filters as {facet: values}."""
+        return {f: getattr(self, f) for f in FACETS if getattr(self, f)}
+
+    def date_range(self):
+        """(lowest, highest) meeting date as yyyymmdd integers, or None when no range is asked for."""
+        if not (self.date_from or self.date_to):
+            return None
+        lo = int(self.date_from.replace("-", "")) if self.date_from else 1
+        hi = int(self.date_to.replace("-", "")) if self.date_to else 99999999
+        return lo, hi
+
+
+def _getter(mapping):
+    if mapping is None:
+        return lambda key: []
+    if hasattr(mapping, "getlist"):
+        return mapping.getlist
+
+    def get(key):
+        value = mapping.get(key)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+    return get
+
+
+def first_value(values):
+    """The first value that is not blank: `?q=&q=和平` searches 和平, here and in the page header."""
+    for v in values:
+        if v is not None and str(v).strip() != "":
+            return v
+    return None
+
+
+def _int(values, name, default, low, high):
+    value = first_value(values)
+    if value is None:
+        return default
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise QueryError(f"{name}：应为整数，而不是 {str(value)[:40]!r}", name) from None
+    if n < low or (high is not None and n > high):
+        bounds = f"在 {low} 到 {high} 之间" if high is not None else f"不小于 {low}"
+        raise QueryError(f"{name}：应{bounds}，而不是 {n}", name)
+    return n
+
+
+def _date(value, name):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise QueryError(f"{name}：应为 YYYY-MM-DD 格式的日期，而不是 {str(value)[:40]!r}", name) from None
+
+
+def _values(values, name, check):
+    out = []
+    for v in values:
+        if v is None or str(v).strip() == "":
+            continue
+        v = check(str(v).strip())
+        if v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _country_code(value):
+    entity = gazetteer.lookup_country(value)
+    if entity is None:
+        raise QueryError(f"country：未知国家 {value[:40]!r}（请用 ISO 代码如 FRA，或中文名称）", "country")
+    return entity.code
+
+
+def _org_code(value):
+    entity = gazetteer.lookup_org(value)
+    if entity is None:
+        raise QueryError(f"org：未知组织 {value[:40]!r}（请用代码如 AU，或中文名称）", "org")
+    return entity.code
+
+
+def meeting_number(value):
+    """A meeting number as a canonical string ("05007" -> "5007").
+
+    :raises QueryError: not a meeting number.
+    """
+    value = str(value).strip()
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) < 100000:
+        raise QueryError(f"meeting：应为会议编号（如 5007），而不是 {value[:40]!r}", "meeting")
+    return str(int(value))
+
+
+def _year(value):
+    if not value.isascii() or not value.isdigit() or not 1945 <= int(value) <= 2100:
+        raise QueryError(f"year：应为年份（如 2004），而不是 {value[:40]!r}", "year")
+    return value
+
+
+def _kind(value):
+    if value not in KINDS:
+        raise QueryError(f"kind：应为 {'、'.join(KINDS)} 之一，而不是 {value[:40]!r}", "kind")
+    return value
+
+
+def _charter(value):
+    code = value if charter_label(value) else parse_charter_query(value)
+    if code is None:
+        raise QueryError(f"charter：应为《宪章》条款（如 art53、ch8、rule37），而不是 {value[:40]!r}", "charter")
+    return code
+
+
+def canonical_filter(name, value):
+    """The canonical value of a filter (countries and organisations as codes), to compare URL values."""
+    value = str(value).strip()
+    lookup = {"country": gazetteer.lookup_country, "org": gazetteer.lookup_org}.get(name)
+    entity = lookup(value) if lookup else None
+    return entity.code if entity else value

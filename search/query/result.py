@@ -1,0 +1,86 @@
+"""SearchParams -> SearchResult, on any engine: the engine matches, this module says the rest.
+
+`run_search(engine, params)` parses the query (syntax.py), asks the engine for the total, the
+page of records and the facet counts (`Engine.match`), and adds what is the same for every
+engine: facet labels, snippets with <mark>, the terms as understood, notices.
+"""
+import time
+from dataclasses import dataclass, field
+
+from .facets import facet_values
+from .params import MAX_RESULT_DEPTH, SearchParams
+from .snippets import highlight_strings, make_snippet, match_spans
+from .syntax import parse_query
+
+@dataclass(frozen=True)
+class SearchResult:
+    params: SearchParams
+    total: int
+    took_ms: float
+    segmented: tuple[str, ...]
+    terms: tuple[dict, ...]
+    hits: tuple[dict, ...]
+    facets: dict = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    sort: str = "relevance"  # the order used: "document" when there is nothing to rank by
+    readings: tuple = ()     # what terms were also read as: names, documents, Charter articles
+
+    def to_dict(self):
+        """The JSON of GET /api/search (plus `terms`, `filters` and `pages` for the HTML page)."""
+        p = self.params
+        return {
+            "total": self.total,
+            "page": p.page,
+            "per_page": p.per_page,
+            "took_ms": round(self.took_ms, 1),
+            "query": p.q,
+            "segmented": list(self.segmented),
+            "terms": [dict(t) for t in self.terms],
+            "hits": [dict(h) for h in self.hits],
+            "facets": {f: [v.to_dict() for v in values] for f, values in self.facets.items()},
+            "notices": list(self.notices),
+            "expansions": [{"text": r.notice, "facet": r.filter[0] if r.filter else None,
+                            "value": r.filter[1] if r.filter else None} for r in self.readings],
+            "sort": self.sort,
+            "filters": {**{f: list(v) for f, v in p.filters().items()},
+                        **({"from": p.date_from} if p.date_from else {}),
+                        **({"to": p.date_to} if p.date_to else {})},
+            "pages": max(1, -(-min(self.total, MAX_RESULT_DEPTH) // p.per_page)),
+        }
+
+
+def _describe(parsed):
+    out = []
+    for clause in parsed.clauses:
+        for alt, term in enumerate(clause):
+            out.append({"text": term.text, "words": list(term.words), "exact": term.exact,
+                        "exclude": False, "or": alt > 0})
+    for term in parsed.excluded:
+        out.append({"text": term.text, "words": list(term.words), "exact": True, "exclude": True, "or": False})
+    return tuple(out)
+
+
+def _hit(record, exact, parsed):
+    d = dict(record)
+    strings = highlight_strings(parsed, d["text"]) if parsed.clauses else []
+    d["snippet"] = make_snippet(d["text"], match_spans(d["text"], strings))
+    d["exact"] = bool(exact) if parsed.clauses else None
+    return d
+
+
+def result_sort(parsed, params):
+    """The order a result is given in: relevance needs something to rank by, else document order."""
+    return params.sort if parsed.clauses or params.sort != "relevance" else "document"
+
+
+def run_search(engine, params):
+    """Search `engine` (a search.engines.Engine): the page of hits, the total, facets and notices."""
+    started = time.perf_counter()
+    parsed = parse_query(params.q)
+    sort = result_sort(parsed, params)
+    matches = engine.match(parsed, params, sort)
+    hits = tuple(_hit(record, exact, parsed) for record, exact in matches.hits)
+    segmented = tuple(w for t in parsed.positive for w in t.words)
+    return SearchResult(params, matches.total, (time.perf_counter() - started) * 1000, segmented,
+                        _describe(parsed), hits, facet_values(matches.counts, params), parsed.notices, sort,
+                        parsed.readings)

@@ -1,0 +1,111 @@
+"""One open index generation as the query layer uses it: its engine, its build-time statistics,
+its completions, and the searches, look-ups and near queries the pages ask for.
+
+The query layer calls the engine; the engine never calls back up. `Searcher` is what the web
+layer and the command line hold.
+"""
+import functools
+from dataclasses import replace
+
+from ..config import PAGE_SIZE
+from ..engines import open_engine
+from ..index.store import read_stats
+from ..reference.meetings import get_table
+from .params import SearchParams
+from .result import run_search
+from .suggest import SuggestIndex, nearest_queries, suggestions_from_stats
+from .syntax import parse_query
+
+
+class Searcher:
+    """Searches and look-ups over one open engine (thread-safe, as the engine is)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.generation = engine.generation
+        self.chapters = engine.chapters  # the manifest's chapters, in document order
+        # What the home page shows, computed when the index was built (search.index.stats).
+        self.stats = read_stats(engine.version)
+        self._chapter_index = {c["key"]: i for i, c in enumerate(engine.chapters)}
+
+    def close(self):
+        """Release the engine's files."""
+        self.engine.close()
+
+    @functools.cached_property
+    def suggestions(self):
+        """The completions of this index, built on first use from its statistics."""
+        return SuggestIndex(suggestions_from_stats(self.stats))
+
+    def search(self, params):
+        """The page of hits, the total, facets and notices -> search.query.result.SearchResult."""
+        return run_search(self.engine, params)
+
+    def count(self, params):
+        """How many units a search finds."""
+        return self.engine.count(parse_query(params.q), params)
+
+    def nearest(self, params, wanted=5):
+        """The empty state: [(query, total)] near `params.q` that do have hits (same filters)."""
+        out = []
+        for q in nearest_queries(params.q, self.suggestions):
+            total = self.count(replace(params, q=q))
+            if total:
+                out.append((q, total))
+                if len(out) == wanted:
+                    break
+        return out
+
+    def records_of(self, facet, value, page=1, per_page=PAGE_SIZE, kinds=None):
+        """(total, records of the page) with `value` in `facet`, in document order."""
+        return self.engine.records_of(facet, value, page, per_page, kinds)
+
+    def count_of(self, facet, value):
+        """How many records have `value` in `facet`."""
+        return self.engine.count_of(facet, value)
+
+    def record(self, record_id):
+        """One record's dict with `prev`/`next` ({"id", "kind"} of the neighbouring record of the same
+        class: paragraph to paragraph, footnote to footnote, across chapters), or None."""
+        if not isinstance(record_id, str) or not record_id or len(record_id) > 200:
+            return None
+        found = self.engine.lookup(record_id)
+        if found is None:
+            return None
+        record, cls, seq = found
+        record = dict(record)
+        record["prev"] = _summary(self._neighbour(record["chapter"], cls, seq, -1))
+        record["next"] = _summary(self._neighbour(record["chapter"], cls, seq, 1))
+        return record
+
+    def _neighbour(self, chapter, cls, seq, step):
+        found = self.engine.at(chapter, cls, seq + step)
+        if found is not None:
+            return found
+        chapters = self.chapters
+        count_key = "footnotes" if cls == "f" else "paragraphs"
+        i = self._chapter_index.get(chapter)
+        while i is not None:
+            i += step
+            if not 0 <= i < len(chapters):
+                return None
+            other = chapters[i]
+            if other[count_key]:
+                return self.engine.at(other["key"], cls, 0 if step > 0 else other[count_key] - 1)
+        return None
+
+    def warm_up(self):
+        """Load what the first request would otherwise wait for (jieba, the meetings table, caches)."""
+        get_table()
+        self.search(SearchParams(q="安全理事会 合作 France", per_page=1))
+        self.suggestions.complete("an")
+
+
+def _summary(record):
+    return None if record is None else {"id": record["id"], "kind": record["kind"]}
+
+
+def open_searcher(index_dir, expected=None):
+    """A Searcher over the index generation `index_dir` points to now (with `expected`, only when
+    that engine built it). :raises IndexError_: none there, or another engine's."""
+    return Searcher(open_engine(index_dir, expected))

@@ -1,0 +1,100 @@
+"""Snippets: where the terms of a query stand in a hit's text, and the sentences around them in HTML.
+
+Engine-neutral: every engine's hits are marked the same way, from the text as printed.
+"""
+import html
+
+from ..text import normalize, squash
+
+SNIPPET_CHARS = 160
+
+_SENTENCE_END = "。！？；!?;"
+
+
+def match_spans(text, strings):
+    """Non-overlapping (start, end) offsets in `text` of the normalised, space-free `strings`.
+
+    Spaces inside a match are inside its span: `第5649次` marks all of `第 5649 次`.
+    """
+    norm = normalize(text)
+    offsets = [i for i, c in enumerate(norm) if not c.isspace()]
+    flat = "".join(norm[i] for i in offsets)
+    spans = []
+    for s in sorted(set(strings), key=len, reverse=True):
+        if not s:
+            continue
+        start = flat.find(s)
+        while start != -1:
+            spans.append((offsets[start], offsets[start + len(s) - 1] + 1))
+            start = flat.find(s, start + 1)
+    return _merge_intervals(sorted(spans))
+
+
+def _merge_intervals(intervals):
+    """Sorted (start, end) pairs with overlapping or touching ones joined."""
+    merged = []
+    for s, e in intervals:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _sentences(text):
+    out, start = [], 0
+    for i, c in enumerate(text):
+        if c in _SENTENCE_END:
+            out.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def make_snippet(text, spans, limit=SNIPPET_CHARS):
+    """HTML: the sentences (cut at 。！？；) holding the first matches, with <mark>…</mark>."""
+    if not spans:
+        cut = text[:limit]
+        return html.escape(cut) + ("…" if len(text) > limit else "")
+    pieces, used = [], 0
+    for s0, s1 in _sentences(text):
+        inside = [(s, e) for s, e in spans if s < s1 and e > s0]
+        if not inside or used >= limit:
+            continue
+        # Grow the fragment to whole matches; shorten a long sentence around its first match.
+        a, b = min(s0, inside[0][0]), max(s1, inside[-1][1])
+        if b - a > limit:
+            a = max(a, inside[0][0] - limit // 4)
+            b = max(min(b, a + limit), inside[0][1])
+        pieces.append((a, b))
+        used += b - a
+    merged = _merge_intervals(pieces)
+    out = []
+    for a, b in merged:
+        frag = [] if a == 0 else ["…"]
+        pos = a
+        for s, e in spans:
+            if e <= a or s >= b:
+                continue
+            s, e = max(s, a), min(e, b)
+            frag.append(html.escape(text[pos:s]))
+            frag.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+            pos = e
+        frag.append(html.escape(text[pos:b]))
+        if b < len(text):
+            frag.append("…")
+        out.append("".join(frag).strip())
+    return " ".join(out)
+
+
+def highlight_strings(parsed, text):
+    """The strings to mark in one hit: each term's whole string, else its words."""
+    norm = squash(normalize(text))
+    strings = []
+    for term in parsed.positive:
+        if term.key in norm:
+            strings.append(term.key)
+        elif not term.exact:
+            strings.extend(w for w in term.words if w in norm)
+    return strings

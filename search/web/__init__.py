@@ -1,0 +1,1 @@
+"""Stage 5, web: the Flask blueprint (routes only), page contexts, links of the URL state, exports."""
