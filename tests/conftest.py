@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from servers import ROOT, free_port, start_process, stop_process, wait_for_http
-SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
+from paths import ROOT, SEED_FILES
+from servers import free_port, start_process, stop_process, wait_for_http
 
 
 def records_without_source(corpus):

@@ -11,8 +11,8 @@ import time
 from collections import namedtuple
 from pathlib import Path
 from urllib.parse import urlsplit
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 Answer = namedtuple("Answer", "status body seconds")
 

@@ -157,7 +157,6 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
                       on_chapter=lambda s: _indexed(s, summaries, progress))
             chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
-            warnings = [w for c in chapters for w in c.get("warnings", ())]
             store.write_json(tmp / store.STATS, corpus_stats(chapters))
             store.write_json(tmp / store.MANIFEST, {
                 "format": store.FORMAT_VERSION, "engine": name, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -7,7 +7,6 @@ never answer 5xx and must answer what `search/data/openapi.json` says.
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 import requests
@@ -24,8 +23,8 @@ from search.query.searcher import open_searcher
 from search.config import MAX_PER_PAGE
 from search.query.params import SearchParams
 from search.query.syntax import parse_query
+from paths import OPENAPI_FILE
 
-OPENAPI_FILE = Path(__file__).resolve().parent.parent / "search" / "data" / "openapi.json"
 FUZZ = settings(max_examples=80, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 

@@ -8,8 +8,9 @@ import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import paths
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(paths.ROOT)
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 VIEWPORTS = {"desktop": (1280, 900, False), "phone": (390, 844, True)}

@@ -5,7 +5,6 @@ search/data/un-sc-meetings.tsv.gz), not from the code's output.
 """
 import logging
 import time
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,8 @@ from search.reference.resolve import parse_chapter
 from search.reference.crosscheck import check_corpus
 from search.reference.meetings import COLUMNS, CORRECTIONS, MeetingRecord, get_table, load_meetings
 from search.reference.meeting_text import citation_context, meeting_summary, meeting_to_dict, short_topic, zh_date
+from paths import DATA, SEED
 
-DATA = Path(__file__).parent / "data"
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 ZH = "https://undocs.org/zh/"
 EN = "https://undocs.org/en/"
 STABILIZATION = "Cooperation between the United Nations and regional organizations in stabilization processes"

@@ -1,7 +1,6 @@
 """Tests for search/charter.py: Charter Articles and Chapters, rules of procedure, Repertoire cross-references."""
 import doctest
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from search.reference.charter import (
     parse_charter_query,
 )
 from search.reference.resolve import parse_chapter
+from paths import SEED
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 
 
 def _values(text):

@@ -1,7 +1,6 @@
 """Tests for search/suggest.py: prefix completion over names, meetings, documents, Charter values, phrases."""
 import doctest
 import re
-from pathlib import Path
 
 import pytest
 from pypinyin import Style, lazy_pinyin
@@ -21,8 +20,8 @@ from search.query.suggest import (
     pinyin_syllables,
     suggestions_from_stats,
 )
+from paths import SEED
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 
 FRANCE = Suggestion("法国", "country", "FRA", 0, ("法兰西共和国", "France", "French Republic", "FRA"))
 # Records of the seed per meeting and per cited document (as the build counts them).

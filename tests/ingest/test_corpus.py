@@ -3,7 +3,6 @@ import itertools
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,10 +11,9 @@ from search.ingest.corpus import Source
 from search.reference.resolve import parse_chapter, parse_corpus, record_to_dict
 from search.ingest.lines import join_pieces, remove_stray_spaces
 from search.errors import CorpusError
+from paths import DATA, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"
-DATA = Path(__file__).resolve().parent / "data"
 KEY = "000_433e06851ef59419"
 
 

@@ -1,7 +1,6 @@
 """Tests for search/gazetteer.py and its data file."""
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +17,9 @@ from search.reference.gazetteer import (
     lookup_org,
     org,
 )
+from paths import SEED
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 
 # The 193 member states of the United Nations, by ISO 3166-1 alpha-3 code.
 MEMBER_STATES = set("""

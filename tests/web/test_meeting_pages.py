@@ -6,7 +6,8 @@ import sys
 import pytest
 
 from conftest import SEED_FILES
-from servers import ROOT, free_port, start_process, stop_process, wait_for_http
+from paths import ROOT
+from servers import free_port, start_process, stop_process, wait_for_http
 
 S_PV_5007 = ("S/PV.5007 · 2004年7月20日 · Cooperation between the United Nations and regional organizations in "
              "stabilization processes · S/PRST/2004/27")

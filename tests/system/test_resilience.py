@@ -14,7 +14,8 @@ import pytest
 import requests
 
 from conftest import SEED_FILES
-from servers import ROOT, free_port, start_process, stop_process, wait_for_http
+from paths import ROOT
+from servers import free_port, start_process, stop_process, wait_for_http
 from search.index.build import build_index
 from search.reference.resolve import parse_corpus
 from search.query.searcher import open_searcher

@@ -1,6 +1,5 @@
 """The reader takes the same chapter in any layout: the seed re-laid out many ways parses to the seed's records."""
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -8,10 +7,9 @@ from conftest import records_without_source
 from layouts import PLACEMENTS, render_chapter
 from search.reference.resolve import parse_chapter, record_to_dict
 from search.ingest.lines import find_markers, sentinel
+from paths import DATA, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"
-DATA = Path(__file__).resolve().parent / "data"
 SEEDS = range(40)
 
 

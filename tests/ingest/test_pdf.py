@@ -6,7 +6,6 @@ each layout must give back exactly the seed's records.
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -24,8 +23,8 @@ from search.query.searcher import open_searcher
 from search.query.params import SearchParams
 from search.ingest.pdf import read_pdf_text
 from search.index.store import current_generation
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_433e06851ef59419.txt"
 KEY = SEED.stem
 

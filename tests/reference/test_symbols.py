@@ -1,6 +1,5 @@
 """Tests for search/symbols.py: a query naming a UN document, and the symbols of decision clauses."""
 import doctest
-from pathlib import Path
 
 import pytest
 
@@ -8,8 +7,8 @@ from search.reference import symbols
 from search.reference.citations import parse_citations
 from search.reference.resolve import parse_chapter
 from search.reference.symbols import SymbolQuery, decision_symbol, parse_symbol_query, record_symbols
+from paths import SEED
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_433e06851ef59419.txt"
 
 RES_1631 = SymbolQuery("sc_resolution", "S/RES/1631(2005)", None, ("第 1631(2005)号决议", "S/RES/1631(2005)"))
 RES_1631_ANY_YEAR = SymbolQuery("sc_resolution", None, "S/RES/1631(", ("第 1631(", "S/RES/1631("))

@@ -15,7 +15,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from servers import ROOT, free_port, start_process, stop_process, wait_for_http
+from paths import ROOT
+from servers import free_port, start_process, stop_process, wait_for_http
 
 RECORD = "000_433e06851ef59419.49.p12"
 PAGES = [

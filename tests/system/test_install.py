@@ -15,7 +15,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from servers import ROOT, free_port, start_process, stop_process, wait_for_http
+from paths import ROOT
+from servers import free_port, start_process, stop_process, wait_for_http
 
 SEED_PREFIX = "000_433e06851ef59419."
 # Whatever the checkout has that a wheel does not need, or that a build must not pick up from an earlier one.
@@ -123,3 +124,28 @@ def test_installed_serve_answers_its_stylesheet(installed_server):
     r = requests.get(base + "/static/style.css", timeout=30)
     assert (r.status_code, r.headers["Content-Type"]) == (200, "text/css; charset=utf-8")
     assert r.content == (ROOT / "static" / "style.css").read_bytes()
+
+
+def test_installed_wheel_under_gunicorn_without_an_index_setting_serves_results(installed, env, tmp_path, client):
+    """The README's production command on an installed wheel, REPERTOIRE_INDEX_DIR unset: the master's
+    first build and every worker must agree on where the index is (./instance/index of the working folder)."""
+    workdir = tmp_path / "srv"
+    workdir.mkdir()
+    port = free_port()
+    run_env = {k: v for k, v in env.items() if k != "REPERTOIRE_INDEX_DIR"}
+    run_env.update(REPERTOIRE_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
+    log_path = tmp_path / "gunicorn.log"
+    gunicorn = installed.parent / "gunicorn"
+    proc = start_process([str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "search:create_app()"], log_path,
+                         cwd=workdir, env=run_env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/api/search?q=", proc, log_path, timeout=180)
+        query = "/api/search?q=" + quote("区域组织") + "&per_page=100"
+        # Several requests, so that both workers answer at least once.
+        answers = [requests.get(base + query, timeout=30) for _ in range(8)]
+        expected = [h["id"] for h in client.get(query).get_json()["hits"]]
+        assert [(r.status_code, [h["id"] for h in r.json()["hits"]]) for r in answers] == [(200, expected)] * 8
+        assert (workdir / "instance" / "index").is_symlink()
+    finally:
+        stop_process(proc)
