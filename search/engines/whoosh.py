@@ -2,22 +2,30 @@
 
 Whoosh is pure Python, and decoding positions or scoring through its matchers is slow at the size
 of the whole Repertoire, so this module reads Whoosh's posting blocks and columns straight into
-numpy arrays (W3LeafMatcher._read_ids, the per-document column files). Those are private parts
-of whoosh-reloaded 2.7.5 (pinned); they are used here and nowhere else.
+numpy arrays (a term's blocks as W3PostingsWriter wrote them, the per-document column files).
+Those are private parts of whoosh-reloaded 2.7.5 (pinned); they are used here and nowhere else.
 
 - `grams`: every pair of neighbouring characters (spaces skipped), with frequencies. A string of
   two characters is one posting list; a longer one takes the candidates that hold its two rarest
   pairs and keeps those whose text contains it, checked against the texts held in memory
   (texts/<chapter>.txt, written beside the index); a single character is looked for in those
-  texts directly. No single-character postings and no per-posting length statistics: they were
-  half of what Whoosh's pure-Python writer spent its time on.
+  texts directly (one numpy pass over their code units). No single-character postings and no
+  per-posting length statistics: they were half of what Whoosh's pure-Python writer spent its
+  time on.
 - Facets, filters, document order and dates are numpy arrays over all documents, built when the
-  index is opened; deleted documents (of chapters re-indexed) are masked out.
-- BM25 over the query's character pairs ranks within each ranking group.
+  index is opened; deleted documents (of chapters re-indexed) are masked out. A facet is counted
+  from its pairs by document when the match set is small, so that a rare word does not pay for
+  every document.
+- BM25 over the query's character pairs ranks within each ranking group; only the page and what
+  ties with its last hit are sorted.
 """
+import io
 import json
+import pickle
 import queue
+import struct
 import weakref
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,25 +49,40 @@ POOL_SIZE = 8
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
+_INT = struct.Struct("!i").unpack_from  # Whoosh's block length (StructFile.read_int)
+SMALL = 8  # a match set below 1/SMALL of the documents is counted from its own facet values
 
 
 class _Facet:
-    """One facet's (document, value) pairs, sorted by value, with the value strings."""
+    """One facet's (document, value) pairs: by value (filters) and by document (counts)."""
 
-    def __init__(self, values, docs, vals):
+    def __init__(self, values, docs, vals, n):
         self.values = values                  # value strings, by value ordinal
         self.index = {v: i for i, v in enumerate(values)}
         self.docs = docs                      # global docnums, grouped by value
         self.vals = vals                      # value ordinal of each pair
         self.starts = np.searchsorted(vals, np.arange(len(values) + 1))
+        by_doc = np.argsort(docs, kind="stable")
+        self.doc_vals = vals[by_doc]          # value ordinals, grouped by document
+        self.doc_starts = np.searchsorted(docs[by_doc], np.arange(n + 1))
 
     def docs_of(self, value):
         i = self.index.get(value)
         return _EMPTY if i is None else self.docs[self.starts[i]:self.starts[i + 1]]
 
-    def counts(self, mask):
-        """{value: documents among those where `mask` is True} (one numpy pass)."""
-        counts = np.bincount(self.vals[mask[self.docs]], minlength=len(self.values))
+    def counts(self, mask, docs):
+        """{value: documents among `docs` (the True of `mask`)}, in one numpy pass over the smaller
+        side: the pairs of `docs` when they are few, else every pair."""
+        if len(docs) * SMALL < len(mask):
+            starts = self.doc_starts[docs]
+            lengths = self.doc_starts[docs + 1] - starts
+            # the pairs of each doc: its start plus 0..length-1, all at once
+            pairs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+            vals = self.doc_vals[pairs]
+        else:
+            vals = self.vals[mask[self.docs]]
+        counts = np.bincount(vals, minlength=len(self.values))
         return {self.values[i]: int(counts[i]) for i in np.nonzero(counts)[0].tolist()}
 
 
@@ -77,8 +100,38 @@ def _fixed_column(reader, name, column, dtype):
     return arr
 
 
+def _blocks(m):
+    """(docnums, weights) of a W3LeafMatcher's postings: its blocks read in one go and decoded
+    without the matcher (W3PostingsWriter._write_block: a block is its length, a pickled info
+    tuple and its data, a pickled (delta-encoded ids, weights, values) tuple, maybe compressed)."""
+    length = m._length[0] if isinstance(m._length, tuple) else m._length
+    base = m._baseoffset
+    buf = m._postfile.get(base, m._startoffset + length - base)
+    f = io.BytesIO(buf)
+    deltas, weights = [], []
+    p = last = 0
+    while True:
+        size = _INT(buf, p)[0]
+        f.seek(p + 4)
+        count, maxid, _, compressed, _, _ = pickle.load(f)
+        end = p + 4 + abs(size)
+        data = buf[f.tell():end]
+        ids, ws = pickle.loads(zlib.decompress(data) if compressed else data)[:2]
+        # The ids are deltas from the block's start: rebase the block's first on the last block's
+        # last id, and one cumulative sum decodes every block.
+        deltas.append(ids[0] - last)
+        deltas.extend(ids[1:])
+        weights.extend(ws if isinstance(ws, tuple) else [1.0 if ws is None else ws] * count)
+        last = maxid
+        if size < 0:  # the last block
+            break
+        p = end
+    docs = np.array(deltas, dtype=np.int64)
+    return np.cumsum(docs, out=docs), np.array(weights, dtype=np.float32)
+
+
 def _postings(leaves, field, term, weights=False):
-    """Global docnums (and term frequencies) of a term's postings, a block at a time."""
+    """Global docnums (and term frequencies) of a term's postings."""
     ids, ws = [], []
     for r, offset in leaves:
         try:
@@ -86,21 +139,47 @@ def _postings(leaves, field, term, weights=False):
         except TermNotFound:
             continue
         if isinstance(m, W3LeafMatcher):
-            while m.is_active():
-                m._read_ids()
-                ids.append(np.asarray(m._ids, dtype=np.int64) + offset)
-                if weights:
-                    m._read_weights()
-                    ws.append(np.asarray(m._weights, dtype=np.float32))
-                m._next_block()
-        else:
+            docs, w = _blocks(m)
+            docs += offset
+        else:  # postings inlined in the term info
             items = list(m.items_as("weight"))
-            ids.append(np.array([i for i, _ in items], dtype=np.int64) + offset)
-            ws.append(np.array([w for _, w in items], dtype=np.float32))
+            docs = np.array([i for i, _ in items], dtype=np.int64) + offset
+            w = np.array([x for _, x in items], dtype=np.float32)
+        ids.append(docs)
+        ws.append(w)
     docs = np.concatenate(ids) if ids else _EMPTY
     if weights:
-        return docs, (np.concatenate(ws) if ws else np.zeros(0, np.float32))
+        return docs, (np.concatenate(ws) if ws else _NO_WEIGHTS)
     return docs
+
+
+class _Texts:
+    """The normalised text of every document, in one string (a newline after each) and as an array
+    of its UTF-16 code units, so that a single character is found in every text with one numpy
+    pass and a string in one text without copying it out."""
+
+    def __init__(self, texts):
+        self.text = "\n".join(texts) + "\n"
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        self.starts = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths + 1, out=self.starts[1:])
+        self.bounds = self.starts.tolist()
+        units = np.frombuffer(self.text.encode("utf-16-le"), dtype=np.uint16)
+        # A character beyond the BMP takes two code units: offsets would no longer be positions.
+        self.units = units if len(units) == len(self.text) else None
+
+    def contains(self, docnum, key):
+        return self.text.find(key, self.bounds[docnum], self.bounds[docnum + 1] - 1) >= 0
+
+    def having(self, char):
+        """(sorted docnums whose text contains `char`, how often each holds it)."""
+        if self.units is None or ord(char) > 0xFFFF:
+            counts = [self.text.count(char, a, b) for a, b in zip(self.bounds, self.bounds[1:])]
+            docs = np.flatnonzero(counts)
+            return docs, np.asarray(counts, dtype=np.float32)[docs]
+        where = np.searchsorted(self.starts, np.flatnonzero(self.units == ord(char)), side="right") - 1
+        first = np.flatnonzero(np.diff(where, prepend=-1))  # each document's first occurrence
+        return where[first], np.diff(np.append(first, len(where))).astype(np.float32)
 
 
 class _Data:
@@ -119,9 +198,9 @@ class _Data:
         self.rank = np.argsort(np.argsort(self.order, kind="stable"), kind="stable")
         self.grams_len = self._column(leaves, "length", ">i4").astype(np.float32)
         self.avg_len = float(self.grams_len[self.live].mean()) if self.live.any() else 1.0
-        self.facets = {f: self._facet(leaves, f) for f in FACET_FIELDS}
-        self.texts = self._texts(folder, chapters)
-        self.docfreq = {}
+        self.nlive = max(int(self.live.sum()), 1)
+        self.facets = {f: self._facet(leaves, f, self.n) for f in FACET_FIELDS}
+        self.texts = _Texts(self._texts(folder, chapters))
 
     @staticmethod
     def _column(leaves, field, dtype):
@@ -129,7 +208,7 @@ class _Data:
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
 
     @staticmethod
-    def _facet(leaves, field):
+    def _facet(leaves, field, n):
         terms, docs, vals = {}, [], []
         for r, offset in leaves:
             for term in r.lexicon(field):
@@ -139,14 +218,14 @@ class _Data:
                 docs.append(ids)
                 vals.append(np.full(len(ids), i, dtype=np.int32))
         if not docs:
-            return _Facet([], _EMPTY, np.zeros(0, np.int32))
+            return _Facet([], _EMPTY, np.zeros(0, np.int32), n)
         values = sorted(terms, key=terms.get)
         sorted_values = sorted(values)
         rank = {v: i for i, v in enumerate(sorted_values)}
         remap = np.array([rank[v] for v in values], dtype=np.int32)
         docs, vals = np.concatenate(docs), remap[np.concatenate(vals)]
         by_value = np.argsort(vals, kind="stable")
-        return _Facet(sorted_values, docs[by_value], vals[by_value])
+        return _Facet(sorted_values, docs[by_value], vals[by_value], n)
 
     def _texts(self, folder, chapters):
         """The normalised text of every document, by docnum, from the chapters' text files."""
@@ -163,6 +242,22 @@ class _Data:
             lines = by_seq.get(order >> CHAPTER_SHIFT) if live else None
             out.append(lines[order & mask] if lines else "")
         return out
+
+
+def _page_of(keys, start, size):
+    """Positions start:start+size of the order np.lexsort(keys) gives (the last key first), found
+    without sorting everything: only what sorts at or before the page's last (ties included)."""
+    primary = keys[-1]
+    end = start + size
+    if start >= len(primary):
+        return _EMPTY
+    if end < len(primary):
+        kth = np.partition(primary, end - 1)[end - 1]
+        candidates = np.flatnonzero(primary <= kth)
+        order = candidates[np.lexsort(tuple(k[candidates] for k in keys))]
+    else:
+        order = np.lexsort(keys)
+    return order[start:end]
 
 
 def _close_all(pool):
@@ -215,7 +310,13 @@ class WhooshEngine(Engine):
                 s.close()
 
     def _term_docs(self, s, field, term):
+        if field == "grams":
+            return self._grams(s, term)[0]
         return self._cache.get(("t", field, term), lambda: _postings(s.reader().leaf_readers(), field, term))
+
+    def _grams(self, s, gram):
+        """(docnums, occurrences) of a character pair: read once for matching and ranking."""
+        return self._cache.get(("g", gram), lambda: _postings(s.reader().leaf_readers(), "grams", gram, True))
 
     def _doc_frequency(self, s, gram):
         return self._cache.get(("f", gram), lambda: s.doc_frequency("grams", gram))
@@ -223,18 +324,37 @@ class WhooshEngine(Engine):
     def _exact(self, s, key):
         """Sorted docnums whose text contains `key` (normalised, spaces removed)."""
         if len(key) == 2:
-            return self._term_docs(s, "grams", key)
+            return self._grams(s, key)[0]
         return self._cache.get(("x", key), lambda: self._verify(s, key))
 
     def _verify(self, s, key):
         texts = self.data.texts
         if len(key) == 1:
-            return np.array([d for d, text in enumerate(texts) if key in text], dtype=np.int64)
+            return self._chars(key)[0]
         grams = sorted(set(bigrams(key)), key=lambda g: self._doc_frequency(s, g))
         candidates = self._term_docs(s, "grams", grams[0])
         for gram in grams[1:2]:
             candidates = np.intersect1d(candidates, self._term_docs(s, "grams", gram), assume_unique=True)
-        return np.array([d for d in candidates.tolist() if key in texts[d]], dtype=np.int64)
+        return np.array([d for d in candidates.tolist() if texts.contains(d, key)], dtype=np.int64)
+
+    def _chars(self, char):
+        """(docnums, occurrences) of a single character, from the texts (no postings)."""
+        return self._cache.get(("c", char), lambda: self.data.texts.having(char))
+
+    def _all_of(self, s, keys):
+        """Sorted docnums whose text contains every key. Single characters have no postings: they
+        are looked for in the texts of what the longer keys found when those are few, else in
+        every text."""
+        keys = sorted(dict.fromkeys(keys), key=lambda k: len(k) == 1)
+        docs = self._exact(s, keys[0])
+        texts = self.data.texts
+        for key in keys[1:]:
+            found = self._cache.get(("c", key)) if len(key) == 1 else (self._exact(s, key),)
+            if found is None and len(docs) * SMALL < self.data.n:
+                docs = np.array([d for d in docs.tolist() if texts.contains(d, key)], dtype=np.int64)
+            else:
+                docs = np.intersect1d(docs, (found or self._chars(key))[0], assume_unique=True)
+        return docs
 
     def _term_mask(self, s, term, n):
         """(docs matching the term, docs containing its string)."""
@@ -244,12 +364,7 @@ class WhooshEngine(Engine):
             exact[self.data.facets[facet].docs_of(value)] = True
         match = exact.copy()
         if not term.exact and term.words and term.words != (term.key,):
-            words = np.ones(n, dtype=bool)
-            for w in term.words:
-                m = np.zeros(n, dtype=bool)
-                m[self._exact(s, squash(w))] = True
-                words &= m
-            match |= words
+            match[self._all_of(s, [squash(w) for w in term.words])] = True
         return match, exact
 
     def _text_match(self, s, parsed):
@@ -274,28 +389,34 @@ class WhooshEngine(Engine):
 
     def _weights(self, s, gram):
         """(docnums, occurrences) of a character pair (postings), or of a single character (texts)."""
-        if len(gram) == 2:
-            return _postings(s.reader().leaf_readers(), "grams", gram, weights=True)
-        ids = self._exact(s, gram)
-        texts = self.data.texts
-        return ids, np.array([texts[d].count(gram) for d in ids.tolist()], dtype=np.float32)
+        return self._grams(s, gram) if len(gram) == 2 else self._chars(gram)
 
     def _bm25(self, s, parsed, docs, k1=1.2, b=0.75):
         """BM25 of the query's characters pairs (its single characters for one-character terms)."""
         scores = np.zeros(len(docs), dtype=np.float64)
         grams = dict.fromkeys(g for t in parsed.positive for g in bigrams(t.key))
-        n = max(int(self.data.live.sum()), 1)
+        n = self.data.nlive
         for g in grams:
-            ids, tf = self._cache.get(("w", g), lambda: self._weights(s, g))
+            ids, tf = self._weights(s, g)
             if not len(ids):
                 continue
             idf = np.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
-            pos = np.searchsorted(ids, docs)
-            pos[pos >= len(ids)] = 0
-            present = ids[pos] == docs
-            f = tf[pos[present]].astype(np.float64)
-            dl = self.data.grams_len[docs[present]]
-            scores[present] += idf * f * (k1 + 1) / (f + k1 * (1 - b + b * dl / self.data.avg_len))
+            if len(docs) * SMALL < len(ids):  # few documents: look each up in the postings
+                pos = np.searchsorted(ids, docs)
+                pos[pos >= len(ids)] = 0
+                present = ids[pos] == docs
+                at, where = pos[present], docs[present]
+            else:  # many: score every posting, then take the documents' (x + 0.0 is x)
+                at, where, present = slice(None), ids, None
+            f = tf[at].astype(np.float64)
+            dl = self.data.grams_len[where]
+            score = idf * f * (k1 + 1) / (f + k1 * (1 - b + b * dl / self.data.avg_len))
+            if present is not None:
+                scores[present] += score
+            else:
+                dense = np.zeros(self.data.n, dtype=np.float64)
+                dense[ids] = score
+                scores += dense[docs]
         return scores
 
     def _filter_masks(self, params):
@@ -334,14 +455,8 @@ class WhooshEngine(Engine):
             match = text_mask.copy()
             for m in masks.values():
                 match &= m
-            docs = np.nonzero(match)[0]
-            counts = {}
-            for f in FACETS:
-                base = text_mask.copy()
-                for name, m in masks.items():
-                    if name != f:  # disjunctive: a facet's counts ignore its own selection
-                        base &= m
-                counts[f] = data.facets[f].counts(base)
+            docs = np.flatnonzero(match)
+            counts = self._counts(text_mask, masks, match, docs)
             if sort == "relevance":
                 keys = (data.rank[docs], -(tier[docs] * TIER + self._bm25(s, parsed, docs)))
             elif sort == "date":
@@ -349,10 +464,27 @@ class WhooshEngine(Engine):
                 keys = (data.rank[docs], np.where(dates > 0, dates, 99999999))
             else:
                 keys = (data.rank[docs],)
-            start = (params.page - 1) * params.per_page
-            page = docs[np.lexsort(keys)[start:start + params.per_page]] if start < len(docs) else docs[:0]
+            page = docs[_page_of(keys, (params.page - 1) * params.per_page, params.per_page)]
             hits = tuple((self._stored(s, d), bool(tier[d] >= 1)) for d in page.tolist())
         return Matches(len(docs), hits, counts)
+
+    def _counts(self, text_mask, masks, match, docs):
+        """Disjunctive facet counts: each facet over the text match and every other facet's filter
+        (facets counted under the same filters share their match set)."""
+        groups = {}
+        for f in FACETS:
+            groups.setdefault(tuple(name for name in masks if name != f), []).append(f)
+        counts = {}
+        for others, facets in groups.items():
+            base, base_docs = match, docs
+            if len(others) < len(masks):
+                base = text_mask.copy()
+                for name in others:
+                    base &= masks[name]
+                base_docs = np.flatnonzero(base)
+            for f in facets:
+                counts[f] = self.data.facets[f].counts(base, base_docs)
+        return counts
 
     @staticmethod
     def _stored(s, docnum):
