@@ -7,6 +7,7 @@ engine: facet labels, snippets with <mark>, the terms as understood, notices.
 import time
 from dataclasses import dataclass, field
 
+from ..text import normalize
 from .facets import facet_values
 from .params import MAX_RESULT_DEPTH, SearchParams
 from .snippets import highlight_strings, make_snippet, match_spans
@@ -62,8 +63,10 @@ def _describe(parsed):
 
 def _hit(record, exact, parsed):
     d = dict(record)
-    strings = highlight_strings(parsed, d["text"]) if parsed.clauses else []
-    d["snippet"] = make_snippet(d["text"], match_spans(d["text"], strings))
+    text = d["text"]
+    norm = normalize(text)
+    strings = highlight_strings(parsed, text, norm) if parsed.clauses else []
+    d["snippet"] = make_snippet(text, match_spans(text, strings, norm))
     d["exact"] = bool(exact) if parsed.clauses else None
     return d
 

@@ -3,22 +3,29 @@
 Engine-neutral: every engine's hits are marked the same way, from the text as printed.
 """
 import html
+import re
 
 from ..text import normalize, squash
 
 SNIPPET_CHARS = 160
 
-_SENTENCE_END = "。！？；!?;"
+_SENTENCE_END = re.compile("[。！？；!?;]")
+_NOT_SPACE = re.compile(r"\S+")
 
 
-def match_spans(text, strings):
+def match_spans(text, strings, norm=None):
     """Non-overlapping (start, end) offsets in `text` of the normalised, space-free `strings`.
 
     Spaces inside a match are inside its span: `第5649次` marks all of `第 5649 次`.
+
+    :param norm: normalize(text), when the caller has it already.
     """
-    norm = normalize(text)
-    offsets = [i for i, c in enumerate(norm) if not c.isspace()]
-    flat = "".join(norm[i] for i in offsets)
+    norm = normalize(text) if norm is None else norm
+    flat = squash(norm)
+    if len(flat) == len(norm):  # no spaces: offsets in `flat` are offsets in `text`
+        offsets = range(len(norm))
+    else:
+        offsets = [i for m in _NOT_SPACE.finditer(norm) for i in range(m.start(), m.end())]
     spans = []
     for s in sorted(set(strings), key=len, reverse=True):
         if not s:
@@ -42,11 +49,10 @@ def _merge_intervals(intervals):
 
 
 def _sentences(text):
-    out, start = [], 0
-    for i, c in enumerate(text):
-        if c in _SENTENCE_END:
-            out.append((start, i + 1))
-            start = i + 1
+    """(start, end) of each sentence: up to and with its 。！？；!?;, and the rest of the text."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    out = list(zip([0, *ends], ends))
+    start = ends[-1] if ends else 0
     if start < len(text):
         out.append((start, len(text)))
     return out
@@ -88,9 +94,12 @@ def make_snippet(text, spans, limit=SNIPPET_CHARS):
     return " ".join(out)
 
 
-def highlight_strings(parsed, text):
-    """The strings to mark in one hit: each term's whole string, else its words."""
-    norm = squash(normalize(text))
+def highlight_strings(parsed, text, norm=None):
+    """The strings to mark in one hit: each term's whole string, else its words.
+
+    :param norm: normalize(text), when the caller has it already.
+    """
+    norm = squash(normalize(text) if norm is None else norm)
     strings = []
     for term in parsed.positive:
         if term.key in norm:
