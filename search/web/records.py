@@ -3,6 +3,7 @@ meeting, its footnotes' citations resolved to the UN documents and meetings they
 
 Nothing here imports Flask: links come from a `link(endpoint, **values)` callable (``url_for``).
 """
+import functools
 import re
 
 from ..query.params import KINDS
@@ -16,10 +17,22 @@ def decorate_citation(citation, link):
     meeting record (S/PV.…) the meeting as the UN tables give it: date, agenda, outcomes with votes."""
     c = dict(citation)
     c["doc_url"] = link("web.document", symbol=c["symbol"]) if c.get("symbol") else None
-    c["meeting"] = citation_context(c["symbol"]) if c.get("symbol") else None
-    if c["meeting"]:
-        c["meeting"]["url"] = link("web.meeting", number=c["meeting"]["number"])
+    meeting = _cited_meeting(c["symbol"]) if c.get("symbol") else None
+    c["meeting"] = {**meeting, "url": link("web.meeting", number=meeting["number"])} if meeting else None
     return c
+
+
+# The UN meetings table does not change while a process runs: a symbol's meeting, and a meeting's
+# brief, are made once (a page of hits cites the same few meetings many times over).
+@functools.lru_cache(maxsize=4096)
+def _cited_meeting(symbol):
+    return citation_context(symbol)
+
+
+@functools.lru_cache(maxsize=4096)
+def _meeting_brief(number):
+    meeting = get_table().get(number) if number else None
+    return meeting_brief(meeting) if meeting is not None else None
 
 
 def text_segments(text, markers):
@@ -64,8 +77,8 @@ def record_title(record):
 
 def _meeting_info(number):
     """A record's meeting as the UN tables give it (search.reference.meeting_text.meeting_brief), or None."""
-    meeting = get_table().get(number) if number else None
-    return meeting_brief(meeting) if meeting is not None else None
+    brief = _meeting_brief(number)
+    return dict(brief) if brief is not None else None
 
 
 def link_repertoire_refs(record, chapters, link):

@@ -36,7 +36,7 @@ SECURITY_HEADERS = {
 
 def init_app(app):
     """Per-process state: the open index and the lock that guards reopening it; the templates' helpers."""
-    app.extensions["repertoire"] = {"lock": threading.Lock(), "searcher": None}
+    app.extensions["repertoire"] = {"lock": threading.Lock(), "searcher": None, "links": {}}
     app.jinja_env.filters["meeting_label"] = meeting_label
 
 
@@ -85,6 +85,25 @@ def _respond(template, ctx, json_url=None):
 
 def _pairs():
     return urls.pairs_of(request.args)
+
+
+LINKS_KEPT = 50_000
+
+
+def _link(endpoint, **values):
+    """url_for, remembered per app and script root: a page of hits links the same documents and
+    meetings many times over, and the URL map never changes while the app runs."""
+    try:
+        key = (request.script_root, endpoint, *values.items())
+        links = current_app.extensions["repertoire"]["links"]
+        url = links.get(key)
+    except TypeError:  # a value that cannot be a key (a list)
+        return url_for(endpoint, **values)
+    if url is None:
+        if len(links) >= LINKS_KEPT:
+            links.clear()
+        url = links[key] = url_for(endpoint, **values)
+    return url
 
 
 @bp.after_app_request
@@ -157,9 +176,9 @@ def _search_context():
     params = SearchParams.from_mapping(request.args, current_app.config["PAGE_SIZE"])
     searcher = get_searcher()
     result = searcher.search(params).to_dict()
-    ctx = pages.search_context(result, url_for("web.search"), _pairs(), url_for,
+    ctx = pages.search_context(result, url_for("web.search"), _pairs(), _link,
                                {"csv": url_for("web.export_csv"), "json": url_for("web.export_json")})
-    ctx["direct_links"] = pages.direct_links(params.q, url_for, searcher.count_of)
+    ctx["direct_links"] = pages.direct_links(params.q, _link, searcher.count_of)
     nearest = searcher.nearest(params) if not result["total"] and params.q.strip() else []
     ctx["nearest"] = [{"q": q, "count": total, "url": urls.path_with_added_args(
         url_for("web.search"), urls.without_page(_pairs()), {"q": q})} for q, total in nearest]

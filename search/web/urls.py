@@ -6,7 +6,8 @@ Flask, as datasette's ``path_with_added_args`` / ``path_with_removed_args`` do.
 >>> path_with_added_args("/search", [("q", "和平"), ("page", "2")], {"page": None, "sort": "date"})
 '/search?q=%E5%92%8C%E5%B9%B3&sort=date'
 """
-from urllib.parse import urlencode
+import functools
+from urllib.parse import quote_plus, urlencode
 
 from ..query.params import SORTS
 
@@ -62,7 +63,23 @@ def facet_toggle_url(path, pairs, name, value, selected, normalize=None):
     pairs = without_page(pairs)
     if selected:
         return path_with_removed_args(path, pairs, [(name, value)], normalize)
-    return path_with_query(path, pairs + [(name, str(value))])
+    value = str(value)
+    kept = tuple((k, v) for k, v in pairs if v is not None and v != "")
+    if value == "":
+        return path_with_query(path, kept)
+    # A results page links every facet value with the same query string before it: encoded once.
+    head = _query_string(kept)
+    return f"{path}?{head}{'&' if head else ''}{_quoted(name)}={_quoted(value)}"
+
+
+@functools.lru_cache(maxsize=256)
+def _query_string(pairs):
+    return urlencode(pairs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text):
+    return quote_plus(text)
 
 
 def sort_links(path, pairs, current):
