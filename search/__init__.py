@@ -10,6 +10,7 @@ def _json_provider():
         """Chinese stays readable; <, > and & are escaped so that no echoed text is ever markup."""
 
         ensure_ascii = False
+        sort_keys = False  # dicts keep the order they are built in; sorting every one cost 10% of a search's JSON
 
         def dumps(self, obj, **kwargs):
             text = super().dumps(obj, **kwargs)

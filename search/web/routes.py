@@ -90,20 +90,27 @@ def _pairs():
 LINKS_KEPT = 50_000
 
 
-def _link(endpoint, **values):
-    """url_for, remembered per app and script root: a page of hits links the same documents and
-    meetings many times over, and the URL map never changes while the app runs."""
-    try:
-        key = (request.script_root, endpoint, *values.items())
-        links = current_app.extensions["repertoire"]["links"]
-        url = links.get(key)
-    except TypeError:  # a value that cannot be a key (a list)
-        return url_for(endpoint, **values)
-    if url is None:
-        if len(links) >= LINKS_KEPT:
-            links.clear()
-        url = links[key] = url_for(endpoint, **values)
-    return url
+def _link_function():
+    """url_for for this request, remembered per app and script root: a page of hits links the same
+    documents and meetings many times over, and the URL map never changes while the app runs."""
+    roots = current_app.extensions["repertoire"]["links"]
+    links = roots.get(request.script_root)
+    if links is None:
+        links = roots.setdefault(request.script_root, {})
+
+    def link(endpoint, **values):
+        key = (endpoint, *values.items())
+        try:
+            url = links.get(key)
+        except TypeError:  # a value that cannot be a key (a list)
+            return url_for(endpoint, **values)
+        if url is None:
+            if len(links) >= LINKS_KEPT:
+                links.clear()
+            url = links[key] = url_for(endpoint, **values)
+        return url
+
+    return link
 
 
 @bp.after_app_request
@@ -176,9 +183,10 @@ def _search_context():
     params = SearchParams.from_mapping(request.args, current_app.config["PAGE_SIZE"])
     searcher = get_searcher()
     result = searcher.search(params).to_dict()
-    ctx = pages.search_context(result, url_for("web.search"), _pairs(), _link,
+    link = _link_function()
+    ctx = pages.search_context(result, url_for("web.search"), _pairs(), link,
                                {"csv": url_for("web.export_csv"), "json": url_for("web.export_json")})
-    ctx["direct_links"] = pages.direct_links(params.q, _link, searcher.count_of)
+    ctx["direct_links"] = pages.direct_links(params.q, link, searcher.count_of)
     nearest = searcher.nearest(params) if not result["total"] and params.q.strip() else []
     ctx["nearest"] = [{"q": q, "count": total, "url": urls.path_with_added_args(
         url_for("web.search"), urls.without_page(_pairs()), {"q": q})} for q, total in nearest]
