@@ -335,11 +335,12 @@ def _send(start_response, status, body):
 
 
 def application(environ, start_response):
-    """gunicorn's entry point: the database named by FAST_PEER_DB, opened by each worker on first use."""
-    app = _WORKER.get("wsgi")
-    if app is None:
-        app = _WORKER.setdefault("wsgi", make_app(os.environ["FAST_PEER_DB"]))
-    return app(environ, start_response)
+    """gunicorn's entry point: the database named by FAST_PEER_DB, opened as each worker imports this."""
+    return _WORKER["wsgi"](environ, start_response)
+
+
+if os.environ.get("FAST_PEER_DB"):  # a gunicorn worker: open (and read) the database before the first request
+    _WORKER["wsgi"] = make_app(os.environ["FAST_PEER_DB"])
 
 
 def main(argv=None):

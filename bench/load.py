@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                          # 8 clients × 500 requests, seed index
     .venv/bin/python bench/load.py --clients 4 --requests 200 --workers 2 --copies 10
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000   # a server that is already running
+    .venv/bin/python bench/load.py --scenario throughput --size 1000   # first-time searches, 2 workers, 16 clients
 
 It builds an index of the seed chapters (or N copies, `--copies`) in a temp folder, starts
 `gunicorn -c gunicorn.conf.py 'search:create_app()'` on a free loopback port, and has each client
@@ -136,9 +137,15 @@ def _percentile(sorted_values, p):
 def run_load(host, port, clients, per_client, seed, max_seconds):
     """Run the clients; returns the summary dict."""
     ids = _record_ids(host, port)
+    return run_clients(host, port, [request_mix(random.Random(seed + i), ids, per_client) for i in range(clients)],
+                       max_seconds)
+
+
+def run_clients(host, port, requests_, max_seconds):
+    """One client per list of (path, expected status), all at once; returns the summary dict."""
     deadline = time.monotonic() + max_seconds
-    threads = [Client(host, port, request_mix(random.Random(seed + i), ids, per_client), deadline)
-               for i in range(clients)]
+    threads = [Client(host, port, r, deadline) for r in requests_]
+    clients, per_client = len(threads), max(map(len, requests_), default=0)
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -171,7 +178,17 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     parser.add_argument("--max-seconds", type=float, default=300, help="stop the run after this long (default 300)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    args = parser.parse_args(argv)
+    parser.add_argument("--scenario", choices=("mixed", "throughput"), default="mixed",
+                        help="mixed: the request mix above (default); throughput: first-time searches on the "
+                             "saved builds of bench/run.py, gunicorn with 2 workers and 16 clients for whoosh, "
+                             "tantivy and the fast peer (bench/throughput.py: --size, --targets, --load-*)")
+    args, rest = parser.parse_known_args(argv)
+    if args.scenario == "throughput":
+        import throughput
+
+        return throughput.main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if not (1 <= args.clients <= 64 and 1 <= args.requests <= 10000):
         parser.error("--clients must be 1-64 and --requests 1-10000")
 

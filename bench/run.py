@@ -1,17 +1,20 @@
-"""Benchmark our app (Whoosh and tantivy engines) side by side with the peer (SQLite FTS5 trigram).
+"""Benchmark our app (Whoosh and tantivy engines) side by side with two peers and the limit.
 
     .venv/bin/python bench/run.py                                   # N = 1, 100, 1000; 3 runs
     .venv/bin/python bench/run.py --sizes 1,10 --runs 2             # quick
-    .venv/bin/python bench/run.py --sizes 1000 --engines whoosh,peer
+    .venv/bin/python bench/run.py --sizes 1000 --engines whoosh,fast_peer
+    .venv/bin/python bench/run.py --sizes 100,1000 --throughput     # and requests/s under load
     .venv/bin/python bench/run.py --report                          # the tables of what is saved
 
-For each N it makes a corpus of N copies of the seed chapter and builds every target once (timed,
-with the builder's peak memory; our engines also an incremental build: one chapter added, then
-removed). Each run then starts a new server per target on a free loopback port, sends the
-run's first-time queries to all of them interleaved, then the same strings again (repeat), then
-every route of our app. Builds and finished sizes are saved under bench/out/n<N>/, so a rerun
-only does what is missing (--rebuild, --rerun to redo). Writes bench/out/results.json and
-results.md and prints the tables.
+The targets (bench/targets.py): our app with each engine, the fast peer (SQLite FTS5 written for
+speed), the old peer, and the limit (bare tantivy in-process). For each N it makes a corpus of N
+copies of the seed chapter and builds every target once (timed, with the builder's peak memory;
+our engines also an incremental build: one chapter added, then removed). Each run then starts a
+new server per target on a free loopback port (the limit: a new process), sends the run's
+first-time queries to all of them interleaved, then the same strings again (repeat), then every
+route of our app. Builds and finished sizes are saved under bench/out/n<N>/, so a rerun only
+does what is missing (--rebuild, --rerun to redo). Writes bench/out/results.json and results.md
+and prints the tables.
 """
 import argparse
 import hashlib
@@ -30,14 +33,16 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(BENCH_DIR.parent))
 import report  # noqa: E402
+import targets  # noqa: E402
+import throughput  # noqa: E402
 from make_corpus import DEFAULT_OUT, SEED, copy_name, make_corpus  # noqa: E402
 from procs import (PYTHON, MemoryWatch, free_port, log, process_tree, proc_status_kb, start, stop,  # noqa: E402
                    tail, tree_pss_mb, wait_ready)
 from queries import PER_PAGE, first_time_queries, route_paths  # noqa: E402
 from client import fetch, search  # noqa: E402
 
-TARGETS = ("whoosh", "tantivy", "peer")
-OURS = ("whoosh", "tantivy")
+TARGETS = tuple(targets.TARGETS)
+OURS = targets.OURS
 EXPORT_PATH = "/search.csv?q=%E5%AE%89%E5%85%A8"  # 安全
 OPEN_CODE = ("import sys, time; from search.engines import open_engine; t = time.perf_counter(); "
              "e = open_engine(sys.argv[1]); print(time.perf_counter() - t)")
@@ -99,7 +104,7 @@ def build_ours(engine, n, files, work, args):
     index = work / engine
     build = [PYTHON, "-m", "search", "build", "--index", str(index), "--engine", engine, "--quiet"]
     timeout = args.build_timeout or (300 + 5 * n)
-    stats = timed(build + ["--full", *map(str, files)], work / f"{engine}-build.log", timeout)
+    stats = timed(targets.build_command(PYTHON, engine, work, files), work / f"{engine}-build.log", timeout)
     stats.update(units=_ours_units(index), disk_mb=dir_size_mb(index), path=str(index))
     extra = extra_chapter(n, args.out)
     add = timed(build + [*map(str, files), str(extra)], work / f"{engine}-add.log", timeout)
@@ -122,40 +127,54 @@ def time_open(index):
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def build_peer(n, files, work, args):
-    """The peer database, built from scratch."""
-    db = work / "peer.sqlite"
-    stats = timed([PYTHON, "bench/peer.py", "build", "--db", str(db), *map(str, files)], work / "peer-build.log",
+def build_peer(target, n, files, work, args):
+    """A peer's database, built from scratch."""
+    db = targets.built_at(work, target)
+    stats = timed(targets.build_command(PYTHON, target, work, files), work / f"{target}-build.log",
                   args.build_timeout or (300 + 5 * n))
     stats.update(units=_peer_units(db), disk_mb=dir_size_mb(db), path=str(db))
     return stats
 
 
-def app_version():
-    """A digest of the app's and the peer's code: a saved build is reused only by the same code."""
+def _digest(paths):
     h = hashlib.sha1()
-    for path in sorted([*(BENCH_DIR.parent / "search").rglob("*"), BENCH_DIR / "peer.py"]):
+    for path in sorted(paths):
         if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.name.encode() + path.read_bytes())
+            h.update(str(path.relative_to(BENCH_DIR.parent)).encode() + path.read_bytes())
     return h.hexdigest()[:12]
+
+
+def app_version():
+    """A digest of the app's and the benchmark's code: a saved size is kept only with the same code."""
+    return _digest([*(BENCH_DIR.parent / "search").rglob("*"), *BENCH_DIR.glob("*.py")])
+
+
+def build_version(build):
+    """A digest of the code a build runs: a saved build is reused only by the same code (changes to
+    code that only reads an index, targets.NOT_BUILT, keep it)."""
+    root = BENCH_DIR.parent
+    skipped = targets.NOT_BUILT.get(build, ())
+    paths = [p for p in (root / "search").rglob("*")
+             if not str(p.relative_to(root)).startswith(skipped)]
+    return _digest(paths + [BENCH_DIR / name for name in targets.BUILD_SCRIPTS.get(build, ())])
 
 
 def ensure_build(target, n, files, work, args):
     """The build figures of `target` at size `n`: saved ones, or a new build. {"error"} when it fails."""
     saved = work / f"build-{target}.json"
-    built = Path(work / ("peer.sqlite" if target == "peer" else target))
+    built = targets.built_at(work, target)
     if saved.exists() and built.exists() and not args.rebuild:
         stats = json.loads(saved.read_text())
-        if stats.get("files") == len(files) and stats.get("code") == app_version():
+        if stats.get("files") == len(files) and stats.get("code") == build_version(target):
             log(f"N={n}: {target}: reusing the build of {stats['when']} (--rebuild to redo)")
             return stats
     log(f"N={n}: {target}: building ({len(files)} files)")
     try:
-        stats = (build_peer if target == "peer" else lambda *a: build_ours(target, *a))(n, files, work, args)
+        stats = (build_ours if target in targets.ENGINES else build_peer)(target, n, files, work, args)
     except RuntimeError as exc:
         log(f"N={n}: {target}: SKIPPED, the build failed: {str(exc).splitlines()[0]} (log in {work})")
         return {"error": str(exc)}
-    stats.update(files=len(files), when=time.strftime("%Y-%m-%d %H:%M:%S"), code=app_version(),
+    stats.update(files=len(files), when=time.strftime("%Y-%m-%d %H:%M:%S"), code=build_version(target),
                  units_per_s=stats["units"] / stats["seconds"])
     saved.write_text(json.dumps(stats, indent=1))
     inc = stats.get("incremental")
@@ -169,15 +188,42 @@ def ensure_build(target, n, files, work, args):
 # ---------------------------------------------------------------- servers
 
 
+class LimitProcess:
+    """The limit's process (bench/limit.py --serve): a query a line in, its sample a line out."""
+
+    def __init__(self, cmd, log_path, timeout):
+        with open(log_path, "wb") as log_file:
+            self.proc = subprocess.Popen(cmd, cwd=BENCH_DIR.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=log_file, text=True, start_new_session=True)
+        self.log_path = log_path
+        t0 = time.perf_counter()
+        line = self.proc.stdout.readline()  # the index opened: "ready"
+        if line.strip() != "ready":
+            stop(self.proc)
+            raise RuntimeError(f"the limit did not start:\n{tail(log_path)}")
+        self.ready_s = time.perf_counter() - t0
+        self.pid = self.proc.pid
+
+    def ask(self, q, filters, per_page):
+        self.proc.stdin.write(json.dumps({"q": q, "filters": filters, "per_page": per_page}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            return {"ms": None, "status": None, "error": f"the limit exited:\n{tail(self.log_path, 5)}",
+                    "total": None, "facets": {}}
+        return json.loads(line)
+
+
 def start_server(target, work, timeout):
-    """A new server for `target`; returns (proc, port, {"ready_s", "pss_after_ready_mb"})."""
-    port = free_port()
-    if target == "peer":
-        cmd = [PYTHON, "bench/peer.py", "serve", "--db", str(work / "peer.sqlite"), "--port", str(port)]
-    else:
-        cmd = [PYTHON, "-m", "search", "serve", "--index", str(work / target), "--port", str(port), "--engine", target]
+    """A new server for `target` (the limit: a new process); returns (proc, port or LimitProcess, info)."""
     log_path = work / f"{target}-serve.log"
-    proc = start(cmd, log_path, env={"REPERTOIRE_ENGINE": target} if target != "peer" else None)
+    spec = targets.TARGETS[target]
+    if spec.kind == "limit":
+        limit = LimitProcess(targets.serve_command(PYTHON, target, work, None), log_path, timeout)
+        return limit.proc, limit, {"ready_s": limit.ready_s, "pss_after_ready_mb": tree_pss_mb(limit.pid)}
+    port = free_port()
+    cmd = targets.serve_command(PYTHON, target, work, port)
+    proc = start(cmd, log_path, env={"REPERTOIRE_ENGINE": spec.build} if spec.kind == "ours" else None)
     try:
         ready = wait_ready(proc, port, log_path, timeout)
     except BaseException:  # not ready, or Ctrl-C while waiting: the process is not left behind
@@ -186,9 +232,9 @@ def start_server(target, work, timeout):
     return proc, port, {"ready_s": ready, "pss_after_ready_mb": tree_pss_mb(proc.pid)}
 
 
-def start_servers(targets, work, args, rng, servers):
+def start_servers(targets_, work, args, rng, servers):
     """Start a server per target into `servers`, in random order; one that fails is left out with a log line."""
-    for target in rng.sample(list(targets), len(targets)):
+    for target in rng.sample(list(targets_), len(targets_)):
         try:
             servers[target] = start_server(target, work, args.ready_timeout)
         except RuntimeError as exc:
@@ -199,21 +245,26 @@ def start_servers(targets, work, args, rng, servers):
 
 
 def ask_all(servers, queries, timeout, rng):
-    """Every query to every server that can ask it, interleaved; returns {target: [sample or None]}."""
+    """Every query to every target that can ask it, interleaved; returns {target: [sample or None]}."""
     out = {t: [] for t in servers}
     for spec in queries:
         for target in rng.sample(list(servers), len(servers)):
-            if target == "peer" and spec["peer"] is None:
+            q = targets.asks(target, spec)
+            if q is None:
                 out[target].append(None)
                 continue
-            q = spec["peer_q"] if target == "peer" else spec["q"]
-            out[target].append(search(servers[target][1], q, spec["filters"], PER_PAGE, timeout))
+            handle = servers[target][1]
+            if isinstance(handle, LimitProcess):
+                out[target].append(handle.ask(q, spec["filters"], PER_PAGE))
+            else:
+                filters = {**spec["filters"], **{k: [v] for k, v in targets.TARGETS[target].params}}
+                out[target].append(search(handle, q, filters, PER_PAGE, timeout))
     return out
 
 
 def ask_routes(servers, paths, timeout, rng, export_runs):
     """Every route of our app on our servers (the peer has /api/search only); {target: {route: [samples]}}."""
-    ours = [t for t in servers if t in OURS]
+    ours = [t for t in servers if t in OURS and not targets.TARGETS[t].params]  # one mode of each engine
     out = {t: {route: [] for route in [*paths, "export"]} for t in ours}
     missing = set()
     for route, route_paths_ in paths.items():
@@ -240,6 +291,7 @@ def one_run(n, run, targets, work, args):
     """New servers, first-time queries, repeat queries, routes; returns the run's samples."""
     rng = random.Random(f"order/{args.seed}/{n}/{run}")
     queries = first_time_queries(run, args.seed)
+    load_before = os.getloadavg()
     servers = {}
     try:  # the finally stops every server started, even when Ctrl-C comes while others start
         start_servers(targets, work, args, rng, servers)
@@ -255,7 +307,7 @@ def one_run(n, run, targets, work, args):
         for proc, _, _ in servers.values():
             stop(proc)
     return {"run": run, "queries": queries, "first": first, "repeat": repeat, "routes": routes, "server": server,
-            "loadavg": os.getloadavg()}
+            "loadavg": os.getloadavg(), "loadavg_before": load_before}
 
 
 def bench_size(n, args):
@@ -263,15 +315,20 @@ def bench_size(n, args):
     work = args.out / f"n{n}"
     work.mkdir(parents=True, exist_ok=True)
     files = make_corpus(n, args.out)
-    builds = {t: ensure_build(t, n, files, work, args) for t in args.engines}
-    live = [t for t in args.engines if "error" not in builds[t]]
+    needed = dict.fromkeys(targets.TARGETS[t].build for t in args.engines)
+    builds = {b: ensure_build(b, n, files, work, args) for b in needed}
+    live = [t for t in args.engines if "error" not in builds[targets.TARGETS[t].build]]
     result = {"n": n, "files": len(files), "when": time.strftime("%Y-%m-%d %H:%M:%S"), "engines": live,
-              "skipped": {t: b["error"].splitlines()[0] for t, b in builds.items() if "error" in b},
-              "build": builds, "loadavg_before": os.getloadavg(), "runs": []}
+              "skipped": {t: builds[targets.TARGETS[t].build]["error"].splitlines()[0] for t in args.engines
+                          if t not in live},
+              "build": {b: stats for b, stats in builds.items()}, "loadavg_before": os.getloadavg(), "runs": []}
     for run in range(args.runs):
         log(f"N={n}: run {run + 1}/{args.runs}: new servers for {', '.join(live)}")
         result["runs"].append(one_run(n, run, live, work, args))
+    if args.throughput:
+        result["throughput"] = throughput.measure(n, work, [t for t in live if t in throughput.TARGETS], args)
     result["summary"] = report.summarise_size(result)
+    result["code"] = app_version()
     for problem in result["summary"]["mismatches"]:
         log(f"N={n}: MISMATCH: {problem['what']}")
     (work / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
@@ -295,14 +352,16 @@ def saved_sizes(out):
 
 
 def _still_current(saved, args):
-    """A saved size needs no new measurement: same targets, enough runs, builds of the same code."""
+    """A saved size needs no new measurement: same targets, enough runs, the same code (and its
+    throughput when asked for)."""
     return (saved.get("engines") == args.engines and len(saved["runs"]) >= args.runs
-            and all(b.get("code") == app_version() for b in saved["build"].values()))
+            and saved.get("code") == app_version() and (saved.get("throughput") or not args.throughput))
 
 
 def write_results(out, sizes, args):
     """Combine the saved sizes into results.json and results.md; returns the Markdown."""
-    results = {"written": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": {
+    results = {"written": time.strftime("%Y-%m-%d %H:%M:%S"), "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+               "machine": {
         "cpus": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform()}, "sizes": [sizes[n] for n in sorted(sizes)]}
     results["targets"] = report.targets(results["sizes"])
@@ -327,6 +386,9 @@ def parse_args(argv):
     parser.add_argument("--build-timeout", type=float, help="seconds per build (default: 300 + 5 N)")
     parser.add_argument("--ready-timeout", type=float, default=300, help="seconds for a server to answer")
     parser.add_argument("--request-timeout", type=float, default=300, help="seconds per request")
+    parser.add_argument("--throughput", action="store_true",
+                        help="also load each of " + ", ".join(throughput.TARGETS) + " with bench/throughput.py")
+    throughput.add_arguments(parser)
     args = parser.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.engines = [t.strip() for t in args.engines.split(",") if t.strip()]
