@@ -22,7 +22,7 @@ from ..errors import IndexError_
 MANIFEST = "manifest.json"
 STATS = "stats.json"
 ENGINE_DIR = "engine"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: cite_only (citation-only footnotes rank below the other units)
 
 
 def version_of(index_dir):

@@ -2,6 +2,7 @@
 
     .venv/bin/gunicorn -c gunicorn.conf.py 'search:create_app()'
 """
+import json
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ import pytest
 import requests
 
 from paths import ROOT
+from search.index.store import FORMAT_VERSION
 from servers import free_port, start_process, stop_process, wait_for_http
 
 RECORD = "000_433e06851ef59419.49.p12"
@@ -155,7 +157,8 @@ def broken_gunicorn(tmp_path):
     Whoosh (so no build at start), but the engine's files are missing (so every search fails)."""
     version = tmp_path / "index.v1"
     (version / "engine").mkdir(parents=True)
-    (version / "manifest.json").write_text('{"format": 3, "engine": "whoosh", "chapters": [], "next_seq": 0}')
+    (version / "manifest.json").write_text(json.dumps({"format": FORMAT_VERSION, "engine": "whoosh", "chapters": [],
+                                                       "next_seq": 0}))
     (version / "stats.json").write_text('{"units": 0}')
     index_dir = tmp_path / "index"
     index_dir.symlink_to(version.name)
