@@ -284,6 +284,78 @@ def compare_records(pdf_path, expected):
     }
 
 
+_CLASSES = (
+    "equal", "kind/meeting lost", "heading read as text", "split (clause lines)", "split (page/column)",
+    "merged", "spacing differs", "markers", "other",
+)
+
+
+def _split_at(texts, start, target):
+    """How many consecutive texts from `start` make up `target` exactly (0 when none do)."""
+    joined = ""
+    for k in range(start, min(start + 12, len(texts))):
+        joined += texts[k]
+        if joined == target:
+            return k - start + 1
+        if not target.startswith(joined):
+            return 0
+    return 0
+
+
+def diagnose(pdf_path, text_path):
+    """Today's reader: what became of each source record and footnote (classes with examples).
+
+    :returns: {"records": {class: count}, "footnotes": {class: count}, "examples": {class: [text, ...]}}
+    """
+    _, _, expected = source_records(Path(text_path))
+    try:
+        got = parse_chapter(Path(pdf_path))
+    except CorpusError as exc:
+        return {"error": str(exc)}
+    keys = [_record_key(p) for p in got.paragraphs]
+    texts = [p.text for p in got.paragraphs]
+    nospace = [re.sub(r"\s+", "", t) for t in texts]
+    records, examples = {c: 0 for c in _CLASSES}, {}
+    for p in expected.paragraphs:
+        key = _record_key(p)
+        if key in keys:
+            cls = "equal"
+        elif p.text in texts:
+            i = texts.index(p.text)
+            cls = "heading read as text" if p.kind == "heading" and got.paragraphs[i].kind != "heading" \
+                else "kind/meeting lost"
+        elif any(n := _split_at(texts, i, p.text) for i in range(len(texts))):
+            i = next(i for i in range(len(texts)) if _split_at(texts, i, p.text))
+            n = _split_at(texts, i, p.text)
+            one_line = all(len(texts[k]) <= 40 for k in range(i, i + n - 1))
+            cls = "split (clause lines)" if p.kind == "decision" and one_line else "split (page/column)"
+        elif any(p.text in t and len(t) > len(p.text) for t in texts):
+            cls = "merged"
+        elif re.sub(r"\s+", "", p.text) in nospace:
+            cls = "spacing differs"
+        elif re.sub(r"[\s\d]+", "", p.text) in [re.sub(r"\d+", "", t) for t in nospace]:
+            cls = "markers"
+        else:
+            cls = "other"
+        records[cls] += 1
+        examples.setdefault(cls, []).append(p.text[:30])
+    notes = {"equal": 0, "other item": 0, "text differs": 0, "missing": 0}
+    got_notes = {(f.item, f.number): f.text for f in got.footnotes}
+    by_text = {(f.number, f.text) for f in got.footnotes}
+    for f in expected.footnotes:
+        if got_notes.get((f.item, f.number)) == f.text:
+            notes["equal"] += 1
+        elif (f.number, f.text) in by_text:
+            notes["other item"] += 1
+        elif (f.item, f.number) in got_notes:
+            notes["text differs"] += 1
+            examples.setdefault("note text differs", []).append(f"{f.number} {got_notes[(f.item, f.number)][:40]}")
+        else:
+            notes["missing"] += 1
+    return {"records": records, "footnotes": notes, "warnings": len(got.warnings),
+            "examples": {k: v[:4] for k, v in examples.items() if k != "equal"}}
+
+
 def compare(pdf_path, text_path, reader="ours", running=None):
     """Measure how exactly `reader` gives back the text chapter `text_path` from `pdf_path`.
 
@@ -383,15 +455,38 @@ def report(results, fixtures, readers):
     return "\n".join(out)
 
 
+def diagnosis_report(manifest, fixtures):
+    """Markdown: per fixture, today's reader's records by class, its footnotes by fate."""
+    head = ["fixture", *_CLASSES, "notes equal", "notes other item", "notes text differs", "notes missing", "warnings"]
+    out = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+    details = []
+    for name in fixtures:
+        entry = manifest[name]
+        d = diagnose(FIXTURE_DIR / entry["file"], ROOT / entry["source"])
+        if "error" in d:
+            out.append(f"| {name} | refused: {d['error']} |")
+            continue
+        n = d["footnotes"]
+        out.append(f"| {name} | " + " | ".join(str(d["records"][c]) for c in _CLASSES)
+                   + f" | {n['equal']} | {n['other item']} | {n['text differs']} | {n['missing']} | {d['warnings']} |")
+        details.append(f"- {name}: " + "; ".join(f"{k}: " + " / ".join(v) for k, v in d["examples"].items()))
+    return "\n".join(out + [""] + details)
+
+
 def main(argv=None):
     """Measure every reader on every fixture; print Markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixture", action="append", help="a fixture name (repeatable; default: all)")
     parser.add_argument("--reader", action="append", choices=sorted(READERS), help="a reader (repeatable; default: all)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--diagnose", action="store_true",
+                        help="only today's reader: what became of each source record (classes, examples)")
     args = parser.parse_args(argv)
     manifest = _manifest()
     fixtures = args.fixture or list(manifest)
+    if args.diagnose:
+        print(diagnosis_report(manifest, fixtures))
+        return 0
     readers = args.reader or list(READERS)
     results = {}
     for name in fixtures:

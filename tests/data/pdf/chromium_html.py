@@ -28,7 +28,7 @@ class HtmlLayout:
     multicol: bool = False  # one frame per page whose body is CSS columns: notes across the page
     marker: str = "sup"  # sup (<sup>) | raised (position:relative) | valign (vertical-align)
     justify: str = "inter-character"  # inter-character | letter-spacing
-    spaced: bool = False  # a space between every two Chinese characters (as some producers emit)
+    spaced: bool = False  # a space between every two Chinese characters (Skia draws no space glyph: gaps)
     running: bool = False
     font: str = "Fixture Sans"  # with webfont: fonts.py's TrueType subsets, loaded from fonts/
     webfont: bool = True  # False: `font` is an installed font, found by fontconfig

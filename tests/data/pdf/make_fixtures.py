@@ -96,7 +96,7 @@ FIXTURES = [
              "order:natural", "page:a4")),
     Fixture("chromium-three-1col-spaced", "three", "chromium",
             chromium_html.HtmlLayout(page=_A5_HTML, margin="15mm 14mm", marker="sup", spaced=True, running=True),
-            ("columns:1", "notes:page", "markers:superscript", "justify:space-glyphs", "headings:bold-body-size",
+            ("columns:1", "notes:page", "markers:superscript", "justify:space-gaps", "headings:bold-body-size",
              "running-heads", "font:embedded-subset", "font:truetype-cid", "order:natural", "page:a5")),
     # reportlab: our own typesetter, the PDF operators the others never use.
     Fixture("reportlab-seed-2col-shuffled", "seed", "reportlab",
@@ -107,7 +107,7 @@ FIXTURES = [
     Fixture("reportlab-seed-2col-spaces", "seed", "reportlab",
             reportlab_pdf.RlLayout(columns=2, notes="page", marker="baseline", justify="spaces", font="cid"),
             ("columns:2", "notes:page", "notes:continued", "markers:raised", "justify:space-glyphs",
-             "headings:bold-body-size", "bold:stroked", "font:not-embedded", "order:natural", "page:a4")),
+             "justify:char-spacing", "headings:bold-body-size", "bold:stroked", "font:not-embedded", "order:natural", "page:a4")),
     Fixture("reportlab-three-a5-shuffled", "three", "reportlab",
             reportlab_pdf.RlLayout(page=(420.0, 595.0), margin=40.0, marker="rise", justify="tc", font="ttf",
                                    shuffle=True, running=True, seed=11),

@@ -5,12 +5,13 @@ never inside a Latin word, no line opened by closing punctuation), its own page 
 (columns, footnotes at the foot of the column or page where their marker lands, a footnote
 too long for the space left continued in the next column or page), and the PDF-level
 choices the other producers never make: markers raised with the text-rise operator (Ts),
-justification by character spacing (Tc) or by space glyphs between characters (as Word
-leaves them), bold made by stroking the glyph outlines (text render mode 2), a CID font that
+justification by character spacing (Tc), with or without a space glyph between every two
+characters (as Word's distributed lines leave them), bold made by stroking the glyph outlines (text render mode 2), a CID font that
 is not embedded, and every piece of text drawn in a shuffled order.
 """
 import random
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -30,7 +31,7 @@ class RlLayout:
     gutter: float = 20.0
     notes: str = "page"  # page: one area across the page | column: one under each column
     marker: str = "rise"  # rise: Ts | baseline: a raised baseline (Td)
-    justify: str = "tc"  # tc: character spacing | spaces: space glyphs between characters
+    justify: str = "tc"  # tc: character spacing | spaces: a space glyph between every two characters too
     font: str = "cid"  # cid: STSong-Light, not embedded | ttf: AR PL SungtiL GB, embedded subset
     shuffle: bool = False
     running: bool = False
@@ -59,14 +60,8 @@ class _Line:
     justify: bool = False
     before: float = 0.0  # extra space above
     lead: float = 15.0
-
-
-@dataclass
-class _Area:
-    """A column's body and the notes drawn under it (or under the page, for page notes)."""
-
-    lines: list = field(default_factory=list)
-    used: float = 0.0
+    break_before: bool = False  # starts a column (a heading kept with what follows it)
+    number: bool = False  # a note's first line: its first atom is the note's number
 
 
 class _Setter:
@@ -162,8 +157,17 @@ def _note_lines(setter, chapter, item, number, width):
     return lines
 
 
+@dataclass
+class _Frame:
+    """Body lines set in `columns` columns, and the note lines under them."""
+
+    columns: int
+    body: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
 class _Flow:
-    """Pages of columns; each body line takes its notes into the area under it."""
+    """Pages of frames (a column with its notes, or the page with its notes under all columns)."""
 
     def __init__(self, setter, layout):
         self.setter = setter
@@ -173,74 +177,77 @@ class _Flow:
         self.height = top - bottom
         self.top = top
         self.col_width = (layout.page[0] - 2 * layout.margin - (layout.columns - 1) * layout.gutter) / layout.columns
-        self.pages = []
-        self.carry = []  # note lines continued from the previous area
-        self._new_page()
+        self.per_column = layout.notes == "column"
+        self.pages = []  # lists of frames
+        self.carry = []  # note lines continued from the previous frame
+        self.frame = None
+        self.next_frame()
 
-    def _new_page(self):
-        cols = [_Area() for _ in range(self.lay.columns)]
-        notes = [_Area() for _ in range(self.lay.columns if self.lay.notes == "column" else 1)]
-        self.pages.append((cols, notes))
-        self.col = 0
-        self._take_carry()
+    def next_frame(self):
+        """Start the next column's frame, or a new page."""
+        page = self.pages[-1] if self.pages else None
+        if page is None or not self.per_column or len(page) == self.lay.columns:
+            page = []
+            self.pages.append(page)
+        self.frame = _Frame(1 if self.per_column else self.lay.columns, notes=self.carry)
+        self.carry = []
+        page.append(self.frame)
 
-    def _notes_area(self):
-        cols, notes = self.pages[-1]
-        return notes[self.col] if self.lay.notes == "column" else notes[0]
+    def notes_height(self, notes):
+        return sum(n.lead for n in notes) + (10.0 if notes else 0.0)  # the rule and the space around it
 
-    def _take_carry(self):
-        carry, self.carry = self.carry, []
-        for line in carry:
-            self._add_note_line(line)
+    def columns(self, frame, body=None, notes=None):
+        """The frame's body lines distributed over its columns, or None when they do not fit."""
+        body = frame.body if body is None else body
+        avail = self.height - self.notes_height(frame.notes if notes is None else notes)
+        cols, used = [[]], 0.0
+        for line in body:
+            h = (line.before if cols[-1] else 0.0) + line.lead
+            if (used + h > avail or line.break_before) and cols[-1]:
+                cols.append([])
+                used, h = 0.0, line.lead
+            cols[-1].append(line)
+            used += h
+        return cols if len(cols) <= frame.columns and used <= avail else None
 
-    def _add_note_line(self, line):
-        area = self._notes_area()
-        if not area.lines:
-            area.used += 10.0  # the rule and the space around it
-        area.lines.append(line)
-        area.used += line.lead
-
-    def _body_used(self):
-        cols, _ = self.pages[-1]
-        if self.lay.notes == "column":
-            return cols[self.col].used
-        return max(c.used for c in cols)
-
-    def _next_area(self):
-        self.col += 1
-        if self.col >= self.lay.columns:
-            self._new_page()
-        else:
-            self._take_carry()
+    def _fits(self, frame, body, notes, keep):
+        cols = self.columns(frame, body + ([_Line([], 0, 0, 0, lead=keep)] if keep else []), notes)
+        if cols is None or not keep:
+            return cols is not None
+        # A heading stays with what follows it: not the last line of its column.
+        if len(cols[-1]) == 1 and len(cols) > 1 and not body[-1].break_before:
+            body[-1].break_before = True
+            ok = self._fits(frame, body, notes, keep)
+            body[-1].break_before = ok
+            return ok
+        return True
 
     def place(self, line, notes, keep=0.0):
-        """Place a body line and the note lines its markers bring (some may continue on)."""
+        """Place a body line and the note lines its markers bring (the last may continue on)."""
         while True:
-            cols, _ = self.pages[-1]
-            area = self._notes_area()
-            first = notes[:2]
-            need = line.before + line.lead + keep + sum(n.lead for n in first) + (10.0 if first and not area.lines else 0.0)
-            fits = max(self._body_used(), cols[self.col].used + need) + area.used <= self.height
-            if fits or (not cols[self.col].lines and not area.lines):
-                break
-            self._next_area()
-        col = cols[self.col]
-        if not col.lines:
-            line.before = 0.0
-        col.lines.append(line)
-        col.used += line.before + line.lead
-        for i, n in enumerate(notes):
-            extra = n.lead + (10.0 if not area.lines else 0.0)
-            if max(self._body_used(), col.used) + area.used + extra > self.height and i >= 1:
-                self.carry.extend(notes[i:])
-                break
-            self._add_note_line(n)
+            frame = self.frame
+            body = frame.body + [line]
+            if self._fits(frame, body, frame.notes + notes, keep):
+                frame.body.append(line)
+                frame.notes = frame.notes + notes
+                return
+            # Keep the line and the start of its notes here, continue the rest in the next frame.
+            for k in range(len(notes) - 1, 0, -1):
+                if self._fits(frame, body, frame.notes + notes[:k], keep):
+                    frame.body.append(line)
+                    frame.notes = frame.notes + notes[:k]
+                    self.carry = notes[k:]
+                    return
+            if not frame.body:  # nothing fits even alone: let it overflow rather than loop
+                frame.body.append(line)
+                frame.notes = frame.notes + notes
+                return
+            self.next_frame()
 
 
-def _draw_line(c, setter, line, x, y, lay, ops, gap_spaces):
+def _draw_line(c, setter, line, x, y, lay, ops):
     """Queue the drawing of one line at (x, y) as closures in `ops`."""
     atoms = line.atoms
-    glyphs = [a for a in atoms if not a.marker]
     natural = sum(a.width for a in atoms)
     extra = 0.0
     if line.justify and len(atoms) > 1:
@@ -282,16 +289,6 @@ def _draw_line(c, setter, line, x, y, lay, ops, gap_spaces):
             c.drawText(t)
         ops.append(op)
 
-    if gap_spaces and line.justify and extra > 0:
-        # Word's way: each character placed on its own, a space glyph in every gap.
-        for a, ax in zip(atoms, positions):
-            if a.marker:
-                marker(a, ax)
-            else:
-                text_run([a], ax, 0.0)
-                if a is not atoms[-1] and a.ch != " ":
-                    text_run([_Atom(" ", 0.0)], ax + a.width, 0.0)
-        return
     run, run_x = [], None
     for a, ax in zip(atoms, positions):
         if a.marker:
@@ -305,11 +302,28 @@ def _draw_line(c, setter, line, x, y, lay, ops, gap_spaces):
         run.append(a)
     if run:
         text_run(run, run_x, extra)
-    del glyphs
+
+
+_HAN = "\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"
+
+
+def _spaced(text):
+    # A space between two Chinese characters (or Chinese punctuation), drawn in the same text
+    # run as the characters, as Word's distributed lines leave them: "第 27 页 ( 巴 基 斯 坦 ) ；".
+    return re.sub(f"(?<=[{_HAN}])(?=[{_HAN}])", " ", text)
+
+
+def _with_spaces(chapter):
+    blocks = tuple(replace(b, runs=tuple(r if isinstance(r, int) else _spaced(r) for r in b.runs))
+                   for b in chapter.blocks)
+    notes = tuple(replace(n, text=_spaced(n.text)) for n in chapter.notes)
+    return replace(chapter, blocks=blocks, notes=notes)
 
 
 def write_pdf(chapter, layout, path, job="09-25533 (C)"):
     """Typeset the chapter and write the PDF; returns the page count."""
+    if layout.justify == "spaces":
+        chapter = _with_spaces(chapter)
     setter = _Setter(layout)
     flow = _Flow(setter, layout)
     width = flow.col_width
@@ -326,38 +340,38 @@ def write_pdf(chapter, layout, path, job="09-25533 (C)"):
             keep = 2 * layout.lead if heading and j == len(lines) - 1 and i + 1 < len(blocks) else 0.0
             flow.place(line, notes, keep)
     while flow.carry:
-        flow._next_area()
+        flow.next_frame()
 
     c = canvas.Canvas(str(path), pagesize=layout.page, pageCompression=1, invariant=1)
     c.setTitle(chapter.name)
     c.setAuthor("tests/data/pdf/make_fixtures.py")
     rng = random.Random(layout.seed)
-    gap_spaces = layout.justify == "spaces"
-    for number, (cols, notes) in enumerate(flow.pages, 1):
+    for number, frames in enumerate(flow.pages, 1):
         ops = []
-        for k, col in enumerate(cols):
-            x0 = layout.margin + k * (width + layout.gutter)
-            y = flow.top
-            for line in col.lines:
-                y -= line.before + line.lead
-                _draw_line(c, setter, line, x0 + line.x, y + 0.25 * line.lead, layout, ops, gap_spaces)
-        for k, area in enumerate(notes):
-            if not area.lines:
+        for k, frame in enumerate(frames):
+            cols = flow.columns(frame) or [frame.body]
+            for j, col in enumerate(cols):
+                x0 = layout.margin + (k + j) * (width + layout.gutter)
+                y = flow.top
+                for i, line in enumerate(col):
+                    y -= (line.before if i else 0.0) + line.lead
+                    _draw_line(c, setter, line, x0 + line.x, y + 0.25 * line.lead, layout, ops)
+            if not frame.notes:
                 continue
             x0 = layout.margin + k * (width + layout.gutter)
-            y = flow.top - flow.height + area.used
+            y = flow.top - flow.height + flow.notes_height(frame.notes)
             rule_y = y - 4.0
             ops.append(lambda x0=x0, rule_y=rule_y: (c.setLineWidth(0.5), c.line(x0, rule_y, x0 + 0.3 * width, rule_y)))
             y -= 10.0
-            for line in area.lines:
+            for line in frame.notes:
                 y -= line.lead
-                if getattr(line, "number", False):
+                if line.number:
                     num = line.atoms[0]
                     rest = _Line(line.atoms[1:], line.x, line.width, line.size, justify=line.justify)
                     ops.append(lambda x0=x0, y=y + 2.5, t=num.ch: c.setFont(setter.font, layout.note) or c.drawString(x0, y, t))
-                    _draw_line(c, setter, rest, x0 + rest.x, y + 2.5, layout, ops, gap_spaces)
+                    _draw_line(c, setter, rest, x0 + rest.x, y + 2.5, layout, ops)
                 else:
-                    _draw_line(c, setter, line, x0 + line.x, y + 2.5, layout, ops, gap_spaces)
+                    _draw_line(c, setter, line, x0 + line.x, y + 2.5, layout, ops)
         if layout.running:
             head_x = layout.page[0] - layout.margin if number % 2 else layout.margin
             align = c.drawRightString if number % 2 else c.drawString
