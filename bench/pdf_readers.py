@@ -285,7 +285,7 @@ def compare_records(pdf_path, expected):
 
 
 _CLASSES = (
-    "equal", "kind/meeting lost", "heading read as text", "split (clause lines)", "split (page/column)",
+    "equal", "kind/meeting lost", "heading read as text", "split clause", "split paragraph",
     "merged", "spacing differs", "markers", "other",
 )
 
@@ -325,10 +325,7 @@ def diagnose(pdf_path, text_path):
             cls = "heading read as text" if p.kind == "heading" and got.paragraphs[i].kind != "heading" \
                 else "kind/meeting lost"
         elif any(n := _split_at(texts, i, p.text) for i in range(len(texts))):
-            i = next(i for i in range(len(texts)) if _split_at(texts, i, p.text))
-            n = _split_at(texts, i, p.text)
-            one_line = all(len(texts[k]) <= 40 for k in range(i, i + n - 1))
-            cls = "split (clause lines)" if p.kind == "decision" and one_line else "split (page/column)"
+            cls = "split clause" if p.kind == "decision" else "split paragraph"
         elif any(p.text in t and len(t) > len(p.text) for t in texts):
             cls = "merged"
         elif re.sub(r"\s+", "", p.text) in nospace:
