@@ -41,7 +41,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
 
-from search.corpus import parse_chapter  # noqa: E402
+from search.reference.resolve import parse_chapter  # noqa: E402
 from search.errors import CorpusError  # noqa: E402
 
 FIXTURE_DIR = ROOT / "tests" / "data" / "pdf"
@@ -103,7 +103,7 @@ def _note_pattern(number, text):
 
 
 def _read_ours(path):
-    from search.pdf import read_pdf_text
+    from search.ingest.pdf import read_pdf_text
 
     text, _ = read_pdf_text(path)
     return [SENTINEL.sub(r"\1", text)]

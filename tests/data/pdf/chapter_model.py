@@ -1,14 +1,14 @@
 """A text chapter as the fixture producers print it: blocks with their markers, and notes.
 
-The records come from search.corpus.parse_chapter on the text source, so every fixture prints
+The records come from search.reference.resolve.parse_chapter on the text source, so every fixture prints
 exactly the source's headings, paragraphs, decision clauses, markers and footnotes. Each
 producer turns these blocks into its own document (ODT, HTML, TeX, reportlab drawing calls).
 """
 import re
 from dataclasses import dataclass
 
-from search.corpus import parse_chapter
-from search.reader import DECISION_HEADING
+from search.reference.resolve import parse_chapter
+from search.ingest.reader import DECISION_HEADING
 
 # Block kinds, in the order they nest: an item heading, a section heading, a short level-3
 # heading (初步程序), a decision heading (…的决定：), its decision line (主席声明), a narrative
