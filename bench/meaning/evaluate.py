@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import load_queries, load_units, ndcg_at, precision_at, save_result  # noqa: E402
 from encoders import get_encoder  # noqa: E402
-from meaning import (Dense, Lexical, SimilarPractice, embeddable, fuse_rrf, fuse_words_lead,  # noqa: E402
+from meaning import (Dense, Lexical, SimilarPractice, embeddable, fuse_rrf, fuse_tiered, fuse_words_lead,  # noqa: E402
                      lexical_translated, translate_query)
 
 NONSENSE = ["xyzzy qwerty", "香蕉手机壳", "asdfghjkl", "qzv kkp wrtx", "披萨外卖优惠券", "lorem ipsum dolor sit amet",
@@ -53,6 +53,12 @@ class Setup:
             self._tr[q] = translate_query(q, corpus_has=self.lex.has)
         return self._tr[q]
 
+    def tr_dict(self, q):
+        key = ("dict", q)
+        if key not in self._tr:
+            self._tr[key] = translate_query(q, corpus_has=self.lex.has, use_glossary=False)
+        return self._tr[key]
+
     def lexical(self, q, relax="always"):
         tr = self.tr(q)
         hits = lexical_translated(self.lex, tr, relax=relax != "never")
@@ -72,6 +78,14 @@ class Setup:
         return (q + " " + " ".join(terms)).strip() if mode == "typed+terms" else (" ".join(terms) or q)
 
 
+def d_dict(s, enc, text, params):
+    """Dense hits when the translation had only CC-CEDICT: the typed query plus those terms."""
+    if params["dq"] == "typed":
+        return s.dense[enc].search(text, k=100)
+    terms = [t for g in s.tr_dict(text).groups for t in g.terms[:2]]
+    return s.dense[enc].search((text + " " + " ".join(terms)).strip(), k=100)
+
+
 def ids(hits):
     return [h.id if hasattr(h, "id") else h[0] for h in hits]
 
@@ -83,6 +97,10 @@ def run_all(s, queries, params):
         text = q["q"]
         lex = s.lexical(text, params["relax"])
         row = {"words": ids(s.words_only(text)), "words+tr": ids(lex)}
+        # ablation: CC-CEDICT alone, no Security Council glossary (English queries; Chinese ones
+        # keep their abbreviation expansion)
+        lex_dict = lexical_translated(s.lex, s.tr_dict(text), relax=params["relax"] != "never")
+        row["words+cedict"] = ids(lex_dict)
         for enc in ("use", "e5"):
             d = s.dense[enc].search(s.dense_query_text(text, params["dq"]), k=100)
             row[f"meaning-{enc}"] = ids(d)
@@ -91,8 +109,21 @@ def run_all(s, queries, params):
             row[f"rrf-{enc}"] = ids(fuse_rrf(lex, d, k=params["k"], floor=params[f"floor_{enc}"], w_dense=params["w"]))
             row[f"lead-{enc}"] = ids(fuse_words_lead(lex, d, floor=params[f"floor_{enc}"], k=params["k"]))
             row[f"lead-norerank-{enc}"] = ids(fuse_words_lead(lex, d, floor=params[f"floor_{enc}"], rerank=False))
+            row[f"cedict+lead-norerank-{enc}"] = ids(fuse_words_lead(lex_dict, d_dict(s, enc, text, params),
+                                                                      floor=params[f"floor_{enc}"], rerank=False))
+            row[f"tiered-{enc}"] = ids(fuse_tiered(lex, d, floor=params[f"floor_{enc}"], k=params["k"],
+                                                   delta=params.get("delta")))
         out[q["id"]] = row
     return out
+
+
+def fused_hits(method, lex, d, p, floor):
+    """The Hit list of one fused method (for the label counts)."""
+    if method.startswith("rrf"):
+        return fuse_rrf(lex, d, k=p["k"], floor=floor, w_dense=p["w"])
+    if method.startswith("tiered"):
+        return fuse_tiered(lex, d, floor=floor, k=p["k"], delta=p.get("delta"))
+    return fuse_words_lead(lex, d, floor=floor, k=p["k"], rerank="norerank" not in method)
 
 
 def table(runs_by_q, queries, methods):
@@ -122,11 +153,14 @@ def tune(s, tune_q, floors):
     best = {}
     for enc in ("use", "e5"):
         grid = []
-        for k, w, relax, dq in itertools.product((5, 10, 20, 60), (0.5, 1.0), ("always", "few", "never"),
-                                                 ("typed", "typed+terms")):
-            p = {"k": k, "w": w, "relax": relax, "dq": dq, "floor_use": floors["use"], "floor_e5": floors["e5"]}
+        for k, w, relax, dq, delta in itertools.product((5, 10, 20, 60), (0.5, 1.0), ("always", "few", "never"),
+                                                        ("typed", "typed+terms"), (None, 0.05, 0.1)):
+            if delta is not None and w != 1.0:
+                continue  # delta only acts on the tiered fusion, w only on RRF: skip duplicate runs
+            p = {"k": k, "w": w, "relax": relax, "dq": dq, "delta": delta,
+                 "floor_use": floors["use"], "floor_e5": floors["e5"]}
             runs = run_all(s, tune_q, p)
-            for fused in (f"rrf-{enc}", f"lead-{enc}", f"lead-norerank-{enc}"):
+            for fused in (f"rrf-{enc}", f"lead-{enc}", f"lead-norerank-{enc}", f"tiered-{enc}"):
                 m = table(runs, tune_q, [fused])[fused]
                 grid.append((m["nDCG@10"], m["cP@5"], fused, p))
         grid.sort(key=lambda x: (-x[0], -x[1]))
@@ -160,14 +194,14 @@ def main():
     floors = {enc: round(max(v.values()) + 0.01, 3) for enc, v in nons.items()}
     best = tune(s, tune_q, floors)
     report = {"nonsense_max_cosine": nons, "floors": floors, "tuned": {}, "tables": {}}
-    methods_base = ["words", "words+tr"]
+    methods_base = ["words", "words+tr", "words+cedict"]
     for enc in ("use", "e5"):
         score, cp5, fused, p = best[enc]
         report["tuned"][enc] = {"method": fused, "params": p, "tune_nDCG@10": score}
         runs_t = run_all(s, tune_q, p)
         runs_h = run_all(s, held_q, p)
         methods = methods_base + [f"meaning-{enc}", f"meaning-{enc}-allunits", f"meaning-{enc}-nofootnotes",
-                                  f"rrf-{enc}", f"lead-{enc}", f"lead-norerank-{enc}"]
+                                  f"rrf-{enc}", f"lead-{enc}", f"lead-norerank-{enc}", f"tiered-{enc}", f"cedict+lead-norerank-{enc}"]
         report["tables"][enc] = {
             "tune": table(runs_t, tune_q, methods), "heldout": table(runs_h, held_q, methods),
             "heldout_en": table(runs_h, [q for q in held_q if q["type"] == "en"], methods),
@@ -177,13 +211,13 @@ def main():
         }
         # nonsense: meaning-only hits a fused page would show (must be 0)
         report["tables"][enc]["nonsense_meaning_only_hits"] = {
-            q: len([h for h in fuse_words_lead(s.lexical(q, p["relax"]), s.dense[enc].search(q, 100),
-                                               floor=floors[enc]) if h.how == "meaning"]) for q in NONSENSE}
+            q: len([h for h in fused_hits(fused, s.lexical(q, p["relax"]), s.dense[enc].search(q, 100), p, floors[enc])
+                    if h.how == "meaning"]) for q in NONSENSE}
         # how many meaning-only hits real queries get at the floor, and how many are relevant
         mo, mo_rel = 0, 0
         for q in qs:
-            hits = fuse_words_lead(s.lexical(q["q"], p["relax"]), s.dense[enc].search(s.dense_query_text(q["q"], p["dq"]), 100),
-                                   floor=floors[enc])
+            hits = fused_hits(fused, s.lexical(q["q"], p["relax"]),
+                              s.dense[enc].search(s.dense_query_text(q["q"], p["dq"]), 100), p, floors[enc])
             only = [h.id for h in hits[:10] if h.how == "meaning"]
             mo += len(only)
             mo_rel += sum(1 for x in only if q["judged"].get(x, 0) > 0)
@@ -196,7 +230,10 @@ def main():
         variants = {"cosine only": dict(w_doc=0, w_charter=0, w_country=0, w_wording=0, w_restated=0),
                     "cosine+wording": dict(w_doc=0, w_charter=0, w_country=0, w_wording=0.5, w_restated=0),
                     "cosine+wording+restated": dict(w_doc=0, w_charter=0, w_country=0, w_wording=0.5, w_restated=0.1),
-                    "all boosts": dict(w_doc=0.05, w_charter=0.05, w_country=0.05, w_wording=0.5, w_restated=0.1)}
+                    "all boosts": dict(w_doc=0.05, w_charter=0.05, w_country=0.05, w_wording=0.5, w_restated=0.1),
+                    "cosine+same wording first": dict(w_doc=0, w_charter=0, w_country=0, w_wording=0, w_restated=0, w_same=1.0),
+                    "cosine+same wording first+restated": dict(w_doc=0, w_charter=0, w_country=0, w_wording=0, w_restated=0.05, w_same=1.0),
+                    "cosine+same wording first+docs": dict(w_doc=0.02, w_charter=0.02, w_country=0, w_wording=0, w_restated=0, w_same=1.0)}
         report["similar"][enc] = {}
         for name, w in variants.items():
             runs, details, first = similar_eval(s, sim_q, enc, **w)

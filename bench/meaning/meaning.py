@@ -160,7 +160,7 @@ class Translation:
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
-def translate_query(text, corpus_has=None, max_span=7):
+def translate_query(text, corpus_has=None, max_span=7, use_glossary=True):
     """English words -> Chinese terms: glossary spans first (longest), then names, then CC-CEDICT.
 
     :param corpus_has: callable(term) -> bool; dictionary candidates the corpus never uses are
@@ -175,7 +175,7 @@ def translate_query(text, corpus_has=None, max_span=7):
     # _en_key keeps one word per raw word (it only folds forms), so the two lists align
     if len(keys) != len(raw):
         raw = keys
-    gl = glossary()
+    gl = glossary() if use_glossary else {}
     groups, untranslated, i = [], [], 0
     while i < len(keys):
         for j in range(min(len(keys), i + max_span), i, -1):
@@ -413,6 +413,32 @@ def fuse_words_lead(lexical, dense, floor, k=60, rerank=True, exact_first=True):
     return out
 
 
+def fuse_tiered(lexical, dense, floor, k=10, delta=None):
+    """Words lead, partial words compete: exact, then the strict lexical hits (all words or all
+    translated groups) in the engine's order; below them one RRF list of the partial lexical hits
+    and the meaning-only hits at or above the floor (and within `delta` of the best cosine).
+    """
+    how = dict(lexical)
+    strict = [s for s, h in lexical if h != "partial"]
+    exact = [s for s in strict if how[s] == "exact"]
+    strict = exact + [s for s in strict if how[s] != "exact"]
+    out = [Hit(s, how[s]) for s in strict]
+    taken = set(strict)
+    eff = floor if delta is None or not dense else max(floor, dense[0][1] - delta)
+    score, kind = {}, {}
+    for r, s in enumerate(s for s, h in lexical if h == "partial"):
+        score[s] = score.get(s, 0) + 1 / (k + r + 1)
+        kind[s] = "partial"
+    for r, (s, v) in enumerate(dense):
+        if s in taken or v < eff:
+            continue
+        score[s] = score.get(s, 0) + 1 / (k + r + 1)
+        kind.setdefault(s, "meaning")
+    sims = dict(dense)
+    out += [Hit(s, kind[s], sims.get(s), score[s]) for s in sorted(score, key=lambda s: -score[s])]
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Similar practice
 
@@ -439,11 +465,12 @@ class SimilarPractice:
     """Up to 10 records close to a record: cosine + shared citations/Charter/countries + wording."""
 
     def __init__(self, dense, units, w_doc=0.05, w_charter=0.05, w_country=0.05, w_wording=0.5,
-                 w_restated=0.1, same_wording=0.6):
+                 w_restated=0.1, same_wording=0.6, w_same=0.0):
         self.dense = dense
         self.by_id = {short(u["id"]): u for u in units}
         self.grams = {sid: char_ngrams(self.by_id[sid]["text"]) for sid in dense.ids}
-        self.w = dict(doc=w_doc, charter=w_charter, country=w_country, wording=w_wording, restated=w_restated)
+        self.w = dict(doc=w_doc, charter=w_charter, country=w_country, wording=w_wording, restated=w_restated,
+                      same=w_same)
         self.same_wording = same_wording
         self._docs = {sid: self._cited(self.by_id[sid]) for sid in dense.ids}
 
@@ -472,7 +499,7 @@ class SimilarPractice:
             restated = (u["kind"] == "decision" and v["kind"] == "decision" and u.get("meeting") != v.get("meeting"))
             score = (float(cos[j]) + self.w["wording"] * wording + self.w["doc"] * min(len(docs), 3)
                      + self.w["charter"] * len(charter) + self.w["country"] * min(len(countries), 3)
-                     + self.w["restated"] * restated)
+                     + self.w["restated"] * restated + self.w["same"] * (wording >= self.same_wording))
             label = "措辞相同" if wording >= self.same_wording else ("措辞相近" if wording >= 0.2 else "语义相近")
             shares = {k2: sorted(v2) for k2, v2 in (("documents", docs), ("charter", charter),
                                                     ("countries", countries), ("orgs", orgs)) if v2}
