@@ -472,13 +472,19 @@ class SimilarPractice:
         self.w = dict(doc=w_doc, charter=w_charter, country=w_country, wording=w_wording, restated=w_restated,
                       same=w_same)
         self.same_wording = same_wording
+        from search.charter import find_charter_refs
+        self._notes = {(u["item"], u["number"]): u for u in units if u["kind"] == "footnote"}
         self._docs = {sid: self._cited(self.by_id[sid]) for sid in dense.ids}
+        self._charter = {sid: {r.value for r in find_charter_refs(self.by_id[sid]["text"])} for sid in dense.ids}
 
     def _cited(self, u):
-        """Documents a unit cites (its footnotes' symbols) or adopts, without page numbers."""
+        """Documents a unit cites through its footnotes (meeting records without the resumption)
+        and the decision it belongs to."""
         out = set()
-        for s in u.get("symbols", ()) or ():
-            out.add(re.sub(r"\(Resumption \d+\)", "", s))
+        for n in u.get("footnotes", ()) or ():
+            for c in self._notes.get((u["item"], n), {}).get("citations", ()):
+                if c.get("symbol"):
+                    out.add(re.sub(r"\(Resumption \d+\)", "", c["symbol"]))
         return out
 
     def similar(self, sid, k=10):
@@ -493,7 +499,7 @@ class SimilarPractice:
             v = self.by_id[other]
             wording = jaccard(self.grams[sid], self.grams[other])
             docs = self._docs[sid] & self._docs[other]
-            charter = set(u.get("charter") or ()) & set(v.get("charter") or ())
+            charter = self._charter[sid] & self._charter[other]
             countries = {c["code"] for c in u.get("countries", ())} & {c["code"] for c in v.get("countries", ())}
             orgs = {c["code"] for c in u.get("orgs", ())} & {c["code"] for c in v.get("orgs", ())}
             restated = (u["kind"] == "decision" and v["kind"] == "decision" and u.get("meeting") != v.get("meeting"))
