@@ -57,7 +57,7 @@ ABBREVIATIONS_HEAD = """\
 
 
 def _squash(text):
-    from search.analysis import normalize, squash
+    from search.text import normalize, squash
     return squash(normalize(text))
 
 
@@ -107,7 +107,7 @@ def _write(path, head, columns, rows):
 
 def report(glossary_rows, abbr_rows):
     import json
-    from search import gazetteer
+    from search.reference import gazetteer
 
     n = len(glossary_rows)
     any_seed = sum(1 for r in glossary_rows if any(int(c) for c in r[3].split("|")))

@@ -23,7 +23,7 @@ DATA = ROOT / "search" / "data"
 
 def load_units():
     """The seed's 232 units as dicts (id, kind, text, and the facets similar practice uses)."""
-    from search.corpus import parse_chapter, record_to_dict
+    from search.reference.resolve import parse_chapter, record_to_dict
 
     corpus = parse_chapter(str(SEED))
     units = []

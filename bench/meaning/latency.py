@@ -41,9 +41,9 @@ def main():
     ap.add_argument("--index", default="/tmp/meaning-1000")
     args = ap.parse_args()
     from make_corpus import make_corpus
-    from search.build import build_index
-    from search.engines import open_engine
-    from search.params import SearchParams
+    from search.index.build import build_index
+    from search.query.searcher import open_searcher as open_engine
+    from search.query.params import SearchParams
 
     paths = make_corpus(args.copies)
     if not Path(args.index).exists():

@@ -168,7 +168,7 @@ def translate_query(text, corpus_has=None, max_span=7, use_glossary=True):
     """
     if _HAN.search(text):
         return expand_query(text)
-    from search import gazetteer
+    from search.reference import gazetteer
 
     raw = re.sub(r"[-_/]", " ", text).split()
     keys = _en_key(text).split()
@@ -206,7 +206,7 @@ def translate_query(text, corpus_has=None, max_span=7, use_glossary=True):
 
 def expand_query(text):
     """Chinese query -> groups: abbreviation keys matched longest first, the rest cut into jieba words."""
-    from search.analysis import segment
+    from search.words import segment
 
     ab = abbreviations()
     keys = sorted(ab, key=len, reverse=True)
@@ -252,13 +252,13 @@ class Lexical:
     """The seed's index, searched with today's engine (tantivy, same semantics as whoosh)."""
 
     def __init__(self, index_dir):
-        from search.engines import open_engine
+        from search.query.searcher import open_searcher as open_engine
         self.engine = open_engine(index_dir)
 
     @classmethod
     def build(cls, index_dir, engine="tantivy"):
         import shutil
-        from search.build import build_index
+        from search.index.build import build_index
         from common import SEED
         shutil.rmtree(index_dir, ignore_errors=True)
         build_index([str(SEED)], index_dir, engine=engine)
@@ -267,7 +267,7 @@ class Lexical:
     @functools.lru_cache(maxsize=4096)
     def search(self, q, per_page=100):
         """[(short id, exact)] in the engine's order (exact-string group first, then words, BM25 within)."""
-        from search.params import SearchParams
+        from search.query.params import SearchParams
         if not q.strip():
             return ()
         r = self.engine.search(SearchParams(q=q, per_page=per_page))

@@ -107,7 +107,7 @@ SIMILAR = [
 
 
 def _rules(units):
-    from search.analysis import normalize, squash
+    from search.text import normalize, squash
     from common import short
 
     def txt(u):
