@@ -472,7 +472,7 @@ class SimilarPractice:
         self.w = dict(doc=w_doc, charter=w_charter, country=w_country, wording=w_wording, restated=w_restated,
                       same=w_same)
         self.same_wording = same_wording
-        from search.charter import find_charter_refs
+        from search.reference.charter import find_charter_refs
         self._notes = {(u["item"], u["number"]): u for u in units if u["kind"] == "footnote"}
         self._docs = {sid: self._cited(self.by_id[sid]) for sid in dense.ids}
         self._charter = {sid: {r.value for r in find_charter_refs(self.by_id[sid]["text"])} for sid in dense.ids}
