@@ -42,7 +42,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
 sys.path.insert(0, str(BENCH_DIR))
 from peer import MARK_CLOSE, MARK_OPEN, SNIPPET_TOKENS, _fts_phrase, _marks  # noqa: E402
-from search.index.documents import FACETS  # noqa: E402
+from search.engines import FACETS  # noqa: E402
 from search.query.params import FACET_TITLES  # noqa: E402
 from search.web import urls  # noqa: E402  (the page-level links, as ours makes them)
 
@@ -92,7 +92,8 @@ def _chapter_rows(job):
     """Worker: one chapter -> [(text, hit JSON, {facet: values})] in document order."""
     from flask import url_for
 
-    from search.index.documents import CHAPTER_SHIFT, chapter_documents
+    from search.engines import CHAPTER_SHIFT
+    from search.index.documents import chapter_documents
     from search.reference.resolve import parse_chapter
     from search.web.records import decorate_record
 

@@ -27,7 +27,7 @@ from tantivy import Index, Occur, Query  # noqa: E402
 
 from search.engines import engine_files  # noqa: E402
 from search.engines.tantivy import AGG_SIZE, SCHEMA, _contains  # noqa: E402  (the same bigram queries)
-from search.index.documents import FACETS  # noqa: E402
+from search.engines import FACETS  # noqa: E402
 from search.index.store import version_of  # noqa: E402
 from search.text import normalize, squash  # noqa: E402
 
