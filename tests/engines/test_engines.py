@@ -10,6 +10,7 @@ from search.query.searcher import Searcher, open_searcher
 from search.query.params import SearchParams
 from search.index.store import read_manifest, version_of
 from search.query.syntax import parse_query
+from search.reference.resolve import parse_chapter
 
 from conftest import ENGINES, SEED_FILES
 
@@ -213,3 +214,27 @@ def test_previous_version_still_answers_after_an_incremental_build(tmp_path, nam
     finally:
         for engine in (serving, reopened, current):
             engine.close()
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_character_beyond_the_bmp_and_those_after_it_are_found(tmp_path, name):
+    # 𠮷 takes two UTF-16 code units: 300 of them shift every later character's code unit by 300,
+    # yet single characters are still found where they are.
+    src = tmp_path / "src"
+    src.mkdir()
+    path = src / "100_a.txt"
+    path.write_text(SEED_FILES[0].read_text(encoding="utf-8").replace(CHANGED[0], "墨西哥和" + "𠮷" * 300 + "田代表"),
+                    encoding="utf-8")
+    build_index([path], tmp_path / "index", engine=name)
+    engine = open_searcher(tmp_path / "index")
+    try:
+        def ids(q):
+            return sorted(h["id"] for h in _all_hits(engine, {"q": q})[1])
+
+        having = {char: sorted(r.id for r in parse_chapter(path).records() if char in squash(normalize(r.text)))
+                  for char in ("𠮷", "田", "墨")}
+        assert len(having["𠮷"]) == 1
+        assert [ids("𠮷"), ids('"𠮷田代表"'), ids("田"), ids("墨")] == \
+            [having["𠮷"], having["𠮷"], having["田"], having["墨"]]
+    finally:
+        engine.close()
