@@ -1,4 +1,4 @@
-"""Command line: python -m search parse | build | serve | rollback | query."""
+"""Command line: python -m search parse | build | serve | rollback | status | query."""
 import argparse
 import html
 import json
@@ -79,6 +79,25 @@ def cmd_rollback(args):
           "their next request)", file=sys.stderr)
 
 
+def cmd_status(args):
+    from .engines import engine_class, engine_files
+    from .errors import IndexError_
+    from .index.store import previous_version, read_manifest, servable_engine, version_of
+
+    index_dir = _index_dir(args)
+    engine = servable_engine(index_dir)
+    if engine is None:
+        raise IndexError_(f"no index at {index_dir}")
+    version = version_of(index_dir)
+    manifest = read_manifest(version)
+    previous = previous_version(index_dir)
+    json.dump({"index": str(index_dir), "version": version.name, "previous": previous.name if previous else None,
+               "engine": engine, "built": manifest.get("built"), "chapters": len(manifest["chapters"]),
+               "units": sum(c["units"] for c in manifest["chapters"]),
+               "segments": engine_class(engine).segments(engine_files(version))}, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+
+
 def cmd_query(args):
     from .query.params import SearchParams
     from .query.searcher import open_searcher
@@ -145,6 +164,10 @@ def build_parser():
     p = sub.add_parser("rollback", parents=[common], help="serve the previous index version again")
     p.add_argument("--index", help=f"index folder (default: REPERTOIRE_INDEX_DIR, else {config.default_index_dir()})")
     p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("status", parents=[common], help="the index as JSON: version, previous, engine, segments")
+    p.add_argument("--index", help=f"index folder (default: REPERTOIRE_INDEX_DIR, else {config.default_index_dir()})")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("query", parents=[common], help="search from the terminal")
     p.add_argument("text")

@@ -4,6 +4,7 @@ Standard library only, so that bench/ can import it (`sys.path.insert(0, "tests"
 """
 import http.client
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -28,12 +29,36 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_process(cmd, log_path, cwd=ROOT, env=None):
-    """Start `cmd` in a session of its own (so that stop_process reaches its workers), output to `log_path`."""
+def start_process(cmd, log_path, cwd=ROOT, env=None, max_files=None):
+    """Start `cmd` in a session of its own (so that stop_process reaches its workers), output to `log_path`.
+
+    :param max_files: a lower limit of open files (`ulimit -n`) for the process and its children."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
+
     with open(log_path, "wb") as log:
         # The child keeps its own copy of the file descriptor; ours can close at once.
         return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                preexec_fn=limit if max_files else None)
+
+
+def children(pid):
+    """Process ids whose parent is `pid` (from /proc): a server's workers."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def open_files(pid):
+    """How many file descriptors process `pid` holds open now."""
+    return len(os.listdir(f"/proc/{pid}/fd"))
 
 
 def stop_process(proc, timeout=10):

@@ -30,7 +30,7 @@ from ..errors import IndexError_
 from ..index.documents import CHAPTER_SHIFT, FACETS
 from ..text import bigrams, squash
 from . import LRU, Engine, Matches, build_procs, engine_files
-from .whoosh_write import TEXTS, write_index
+from .whoosh_write import TEXTS, segment_count, write_index
 
 FACET_FIELDS = (*FACETS, "symbol", "chapter")
 TIER = 1e6  # score bonus per ranking group; BM25 stays far below it
@@ -198,6 +198,10 @@ class WhooshEngine(Engine):
 
     def close(self):
         _close_all(self._pool)
+
+    @classmethod
+    def segments(cls, folder):
+        return segment_count(folder)
 
     @contextmanager
     def _searcher(self):

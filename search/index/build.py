@@ -20,6 +20,7 @@ from ..reference.resolve import parse_chapter
 from . import store
 from .documents import CHAPTER_SHIFT, chapter_documents
 from .progress import Progress
+from ..words import get_jieba
 from .stats import chapter_stats, corpus_stats
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
         summaries = {}
         try:
             tmp = store.new_build_folder(index_dir, base)
+            if jobs:
+                get_jieba()  # the chapters' phrase statistics need it: loaded once here, forked workers share it
             cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
                       on_chapter=lambda s: _indexed(s, summaries, progress))
             chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])

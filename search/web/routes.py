@@ -3,7 +3,7 @@ import logging
 import os
 import threading
 
-from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, current_app, g, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
 from werkzeug.exceptions import HTTPException, NotFound
 
@@ -34,27 +34,59 @@ SECURITY_HEADERS = {
 }
 
 
+class _Open:
+    """An open index generation and how many requests are using it."""
+
+    def __init__(self, searcher):
+        self.searcher, self.users, self.retired = searcher, 0, False
+
+
 def init_app(app):
     """Per-process state: the open index and the lock that guards reopening it; the templates' helpers."""
-    app.extensions["repertoire"] = {"lock": threading.Lock(), "searcher": None}
+    app.extensions["repertoire"] = {"lock": threading.Lock(), "open": None}
     app.jinja_env.filters["meeting_label"] = meeting_label
+    app.teardown_appcontext(_release_searcher)
 
 
 def get_searcher():
-    """The process's open index (a search.query.searcher.Searcher), reopened when a rebuild has
-    swapped a new generation in."""
+    """The open index (a search.query.searcher.Searcher) this request uses from its first call to its
+    end: the current generation, opened anew when a build has swapped another one in.
+
+    Each generation counts the requests using it; one that a newer generation has replaced closes
+    its files when its last request ends, so that a long-running server never piles up the
+    descriptors of old versions (deleted files stay open for as long as someone holds them)."""
+    held = g.get("repertoire_open")
+    if held is not None:
+        return held.searcher
     state = current_app.extensions["repertoire"]
     index_dir = current_app.config["INDEX_DIR"]
     generation = current_generation(index_dir)
     if generation is None:
         raise RepertoireError(f"索引不存在：{index_dir}（请先运行 python -m search build）")
     with state["lock"]:
-        searcher = state["searcher"]
-        if searcher is None or searcher.generation != generation:
-            # The searcher it replaces is not closed here: a request in another thread may still
-            # be reading it; its files close when the last reference goes.
-            state["searcher"] = searcher = open_searcher(index_dir)
-        return searcher
+        current = state["open"]
+        if current is None or current.searcher.generation != generation:
+            fresh = _Open(open_searcher(index_dir))
+            if current is not None:
+                current.retired = True
+                if current.users == 0:
+                    current.searcher.close()
+            state["open"] = current = fresh
+        current.users += 1
+    g.repertoire_open = current
+    return current.searcher
+
+
+def _release_searcher(exc=None):
+    """At the end of a request (or app context): let go of its generation; close a replaced one
+    that nobody uses any more."""
+    held = g.pop("repertoire_open", None)
+    if held is None:
+        return
+    with current_app.extensions["repertoire"]["lock"]:
+        held.users -= 1
+        if held.retired and held.users == 0:
+            held.searcher.close()
 
 
 def warm_up(app):
