@@ -5,9 +5,9 @@ import threading
 
 from flask import (Blueprint, Response, current_app, g, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import BadHost, HTTPException, NotFound, RequestURITooLarge
 
-from ..config import DATA_DIR, MAX_QUERY, MAX_SUGGEST_QUERY
+from ..config import DATA_DIR, MAX_QUERY, MAX_REQUEST_TARGET, MAX_SUGGEST_QUERY
 from ..errors import QueryError, RepertoireError
 from ..index.store import current_generation
 from ..query.params import SearchParams, first_value
@@ -133,42 +133,57 @@ def _site():
     return {"site_name": "安理会惯例汇辑检索", "q": q or "", "max_query": MAX_QUERY}
 
 
-# --- errors: one handler, error.html for pages and {"error", "status"} for the API ---
+# --- errors: one handler, error.html for pages and {"error", "status", "code"} for the API ---
 
-def _error(status, message):
+# The API's machine-readable error codes (search/data/openapi.json lists them).
+ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 414: "uri_too_long",
+               500: "internal_error", 503: "index_unavailable"}
+
+
+def _error(status, message, code=None, param=None, headers=()):
+    body = {"error": message, "status": status, "code": code or ERROR_CODES.get(status, "error")}
+    if param:
+        body["param"] = param
     if _wants_json():
-        response = jsonify({"error": message, "status": status})
+        response = jsonify(body)
+    elif isinstance(request.routing_exception, BadHost):
+        # No URL can be built for a host that is not one: a plain page, no template.
+        response = Response(f"{status} {message}\n", mimetype="text/plain")
     else:
         response = Response(render_template("error.html", status=status, message=message), mimetype="text/html")
+    for name, value in headers:
+        if name.lower() != "content-type":
+            response.headers[name] = value
     response.status_code = status
     return response
 
 
+@bp.before_app_request
+def _refuse_long_targets():
+    """Requests whose target (path and query) passes MAX_REQUEST_TARGET bytes get the app's own 414,
+    below the server's limit, so that the API answers it in JSON as its description says."""
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+    if len(target.encode("latin-1", "replace")) > MAX_REQUEST_TARGET:
+        raise RequestURITooLarge()
+
+
 @bp.app_errorhandler(QueryError)
 def _query_error(exc):
-    return _error(400, str(exc) if _wants_json() else f"请求参数有误：{exc}")
+    return _error(400, str(exc) if _wants_json() else f"请求参数有误：{exc}", "bad_parameter", exc.param)
 
 
 @bp.app_errorhandler(HTTPException)
 def _http_error(exc):
-    messages = {404: "找不到该页面或记录。", 405: "不支持该请求方法。", 400: "请求参数有误。"}
+    if isinstance(exc, BadHost):
+        log.warning("400 bad Host header %r on %s", request.environ.get("HTTP_HOST", "")[:100], request.path[:100])
+        return _error(400, "请求的 Host 无效。", "bad_host")
+    messages = {404: "找不到该页面或记录。", 405: "不支持该请求方法。", 400: "请求参数有误。",
+                414: f"请求地址过长（最多 {MAX_REQUEST_TARGET} 字节）。"}
     message = messages.get(exc.code) or exc.description or exc.name
     if exc.code == 404 and exc.description and exc.description != NotFound.description:
         message = exc.description
-    return _error(exc.code or 500, message)
-
-
-@bp.app_errorhandler(RepertoireError)
-def _domain_error(exc):
-    log.error("index unavailable: %s", exc)
-    return _error(503, str(exc))
-
-
-@bp.app_errorhandler(Exception)
-def _unexpected(exc):
-    log.exception("unexpected error on %s", request.path)
-    return _error(500, "服务器内部错误，请稍后再试。")
-
+    return _error(exc.code or 500, message, headers=exc.get_headers())
 
 # --- pages ---
 

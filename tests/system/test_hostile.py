@@ -356,4 +356,6 @@ def test_head_request_has_no_body_and_no_error(server, raw_http):
 def test_api_errors_are_json_with_error_and_status(server, raw_http, path, status, error):
     r = raw_http(server, path)
     _check_json(r)
-    assert (r.status, json.loads(r.body)) == (status, {"error": error, "status": status})
+    code = {404: "not_found", 400: "bad_parameter"}[status]
+    expected = {"error": error, "status": status, "code": code, **({"param": "page"} if status == 400 else {})}
+    assert (r.status, json.loads(r.body)) == (status, expected)
