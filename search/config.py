@@ -33,6 +33,7 @@ MAX_SUGGEST_QUERY = 200    # characters of what is being typed that suggestions 
 # Bytes of a request's target (path and query string) the app reads; longer gets its own 414, below
 # gunicorn's request-line limit of 8,190 (gunicorn.conf.py).
 MAX_REQUEST_TARGET = 8000
+MAX_CHAPTER_BYTES = 256 * 2 ** 20  # a chapter file (text or PDF) larger than this is refused
 EXPORT_PAGE = 100          # hits fetched at a time while an export streams every page
 
 

@@ -107,3 +107,65 @@ def wait_for_http(url, proc, log_path, timeout=60, interval=0.2):
         if time.monotonic() > deadline:
             raise ServerError(f"no 200 from {url} after {timeout} s:\n{tail(log_path)}")
         time.sleep(interval)
+
+
+NGINX = "/usr/sbin/nginx"  # Debian's nginx (Makefile `browser-deps` installs it)
+
+
+def start_nginx(folder, port, upstream_port, log_path):
+    """Debian's nginx with deploy/nginx.conf on loopback `port` in front of gunicorn on `upstream_port`;
+    everything it writes (pid, logs, temp files) under `folder`, so no root and no system config."""
+    folder = Path(folder)
+    for sub in ("logs", "temp"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
+    (folder / "site.conf").write_text(site, encoding="utf-8")
+    temp = folder / "temp"
+    (folder / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/logs/error.log warn;\n"
+        "events { worker_connections 512; }\n"
+        f"http {{\n  access_log {folder}/logs/access.log;\n"
+        f"  client_body_temp_path {temp}/body;\n  proxy_temp_path {temp}/proxy;\n"
+        f"  fastcgi_temp_path {temp}/fastcgi;\n  uwsgi_temp_path {temp}/uwsgi;\n  scgi_temp_path {temp}/scgi;\n"
+        f"  include {folder}/site.conf;\n}}\n", encoding="utf-8")
+    return start_process([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")], log_path)
+
+
+def slow_clients(port, n, seconds):
+    """`n` connections to loopback `port` that send a request's headers a byte at a time, one every
+    0.5 s, for `seconds` (a slowloris); returns a function that closes them all."""
+    import threading
+
+    stop = threading.Event()
+    socks = []
+
+    def drip(sock):
+        line = b"GET /api/search?q=%E5%92%8C%E5%B9%B3 HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"x" * 1000
+        deadline = time.monotonic() + seconds
+        for byte in line:
+            if stop.is_set() or time.monotonic() > deadline:
+                return
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                return
+            stop.wait(0.5)
+
+    threads = []
+    for _ in range(n):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        socks.append(sock)
+        threads.append(threading.Thread(target=drip, args=(sock,), daemon=True))
+    for t in threads:
+        t.start()
+
+    def close():
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)
+        for sock in socks:
+            sock.close()
+
+    return close
