@@ -13,12 +13,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engines import engine_class, engine_name
+from ..engines import CHAPTER_SHIFT, engine_class, engine_name
 from ..errors import CorpusError, IndexError_
 from ..ingest.files import chapter_key, read_bytes
 from ..reference.resolve import parse_chapter
 from . import store
-from .documents import CHAPTER_SHIFT, chapter_documents
+from .documents import chapter_documents
 from .progress import Progress
 from ..words import get_jieba
 from .stats import chapter_stats, corpus_stats

@@ -26,12 +26,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..engines import ENGINE_DIR, ENGINES, engine_class, engine_name
 from ..errors import IndexError_
 
 MANIFEST = "manifest.json"
 STATS = "stats.json"
-ENGINE_DIR = "engine"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: cite_only (citation-only footnotes rank below the other units)
 PREVIOUS = "previous"  # manifest key: the version folder this one replaced
 # Fault injection for the tests of killed builds: SIGKILL the builder at this point of a build.
 KILL_AT = "REPERTOIRE_KILL_BUILD_AT"
@@ -86,7 +86,6 @@ def servable_engine(index_dir):
 
     :raises IndexError_: something is there that cannot be served (one line naming the problem).
     """
-    from ..engines import ENGINES  # the engines import this module
 
     path = Path(index_dir)
     if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink() and not any(path.iterdir())):
@@ -103,6 +102,23 @@ def servable_engine(index_dir):
     if engine not in ENGINES:
         raise IndexError_(f"{version / MANIFEST}: unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     return engine
+
+
+def open_engine(index_dir, expected=None):
+    """Open the index version `index_dir` points to now, with the engine it was built with.
+
+    :param expected: an engine name the caller insists on (None: whichever built it).
+    :raises IndexError_: no index there, another engine's, or it cannot be read.
+    """
+    version = version_of(index_dir)
+    if version is None:
+        raise IndexError_(f"no index at {index_dir}: run `python -m search build` first")
+    manifest = read_manifest(version)
+    built_with = manifest.get("engine")
+    if expected is not None and built_with != engine_name(expected):
+        raise IndexError_(f"{index_dir}: built with {built_with}, not {engine_name(expected)}: "
+                          f"rebuild it with REPERTOIRE_ENGINE={engine_name(expected)} python -m search build")
+    return engine_class(built_with).open(version, manifest)
 
 
 def read_stats(version):

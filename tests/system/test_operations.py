@@ -16,7 +16,7 @@ import requests
 from paths import DATA, ROOT
 from servers import free_port, start_process, stop_process, wait_for_http
 from search.index.build import build_index
-from search.index.store import current_generation, read_manifest, version_of
+from search.index.store import FORMAT_VERSION, current_generation, read_manifest, version_of
 from search.query.params import SearchParams
 from search.query.searcher import open_searcher
 
@@ -117,7 +117,7 @@ def _dangling(index_dir):
 
 DAMAGES = {
     "damaged manifest": (lambda d: _damage_manifest(d, '{"format": 3, "engi'), "cannot read the index's manifest"),
-    "unknown format": (lambda d: _format(d, 99), "index format 99, expected 3"),
+    "unknown format": (lambda d: _format(d, 99), f"index format 99, expected {FORMAT_VERSION}"),
     "unknown engine": (lambda d: _engine(d, "lucene"), "unknown engine 'lucene'"),
     "dangling link": (_dangling, "which does not exist"),
 }
