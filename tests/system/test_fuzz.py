@@ -74,7 +74,9 @@ def unit_texts(seed_ix):
 
 def _check_consistent(result, params, units):
     d = result.to_dict()
-    start = (params.page - 1) * params.per_page
+    # A page past the last shows the last one.
+    assert d["page"] == min(params.page, max(1, -(-min(d["total"], 10000) // params.per_page)))
+    start = (d["page"] - 1) * params.per_page
     assert d["total"] <= units
     assert len(d["hits"]) == max(0, min(params.per_page, d["total"] - start))
     ids = [h["id"] for h in d["hits"]]
