@@ -185,6 +185,18 @@ def _http_error(exc):
         message = exc.description
     return _error(exc.code or 500, message, headers=exc.get_headers())
 
+
+@bp.app_errorhandler(RepertoireError)
+def _domain_error(exc):
+    log.error("index unavailable: %s", exc)
+    return _error(503, str(exc))
+
+
+@bp.app_errorhandler(Exception)
+def _unexpected(exc):
+    log.exception("unexpected error on %s", request.path)
+    return _error(500, "服务器内部错误，请稍后再试。")
+
 # --- pages ---
 
 @bp.route("/")
