@@ -16,7 +16,7 @@ from ..reference.citations import normalize_symbol
 from ..reference.meeting_text import meeting_label
 from ..reference.meetings import get_table
 from ..reference.symbols import document_named
-from . import pages, urls
+from . import api_docs, pages, urls
 from .export import export_csv_rows, export_hits
 from .records import decorate_record, link_repertoire_refs
 
@@ -394,3 +394,10 @@ def favicon():
 def openapi():
     """The OpenAPI description of the JSON API (search/data/openapi.json)."""
     return Response((DATA_DIR / "openapi.json").read_text(encoding="utf-8"), mimetype="application/json")
+
+
+@bp.route("/api/docs")
+def docs():
+    """The OpenAPI description as a page to read: every operation, its parameters, answers and shapes."""
+    return render_template("api_docs.html", json_url=url_for("web.openapi"),
+                           **api_docs.docs_context(api_docs.load_description()))

@@ -9,7 +9,6 @@ figures over time (descriptors, segments, median query time every 20 chapters) a
 import os
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 import requests

@@ -27,6 +27,7 @@ PAGES = [
     f"/p/{RECORD}",
     "/doc/S/PV.5007",
     "/meeting/5007",
+    "/api/docs",
 ]
 OTHER = ["/api/search?q=" + quote("待命部队"), f"/api/p/{RECORD}", "/search.csv?q=" + quote("待命部队"),
          "/search.json?q=" + quote("待命部队"), "/opensearch.xml", "/static/style.css", "/favicon.ico"]
