@@ -1,8 +1,9 @@
-"""Chapter PDF -> chapter text in the layout the chapter reader takes.
+"""Chapter PDF -> its pages as pdfium reads them: every character with its box, baseline, size
+and weight, the drawn rules and the images.
 
-pdfium gives every character with its box, baseline and font size, and the page's drawn
-paths; search/pdf_layout.py turns those into body text and footnotes. The library's own
-plain-text output is never used: it knows nothing of columns, rules or raised digits.
+pypdfium2 gives the characters; the layout modules (pdf_columns, pdf_lines, pdf_blocks,
+pdf_chapter) rebuild the text from them. pdfium's own plain-text output is never used: it knows
+nothing of columns, rules or raised digits.
 """
 import ctypes
 import unicodedata
@@ -13,8 +14,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorpusError
 from .files import read_bytes
-from .pdf_page import Glyph, PageContent, Rule
-from .pdf_chapter import compose_text
+from .pdf_glyphs import Glyph, PageContent, Rule
 
 # pdfium's FPDF_ERR_* codes, as PdfiumError.err_code carries them.
 _LOAD_ERRORS = {
@@ -26,10 +26,23 @@ _LOAD_ERRORS = {
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
 # A horizontal path no thicker than this (points) is a rule, such as the footnote separator.
 _RULE_THICKNESS = 2.0
+_FORCE_BOLD = 1 << 18  # the font descriptor's ForceBold flag
+_BOLD_NAMES = ("bold", "heavy", "black", "demi", "semibold")
 
 
 def read_pdf_text(path):
     """The chapter text of a PDF, with footnote markers as sentinels: (text, warnings).
+
+    :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or a font with no Unicode map.
+    """
+    from .pdf_chapter import compose_text  # the layout stands on this module, not under it
+
+    pages, warnings = read_pdf_pages(path)
+    return compose_text(pages), warnings
+
+
+def read_pdf_pages(path):
+    """Every page's glyphs, rules and image count: ([PageContent], warnings).
 
     :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or a font with no Unicode map.
     """
@@ -54,7 +67,7 @@ def read_pdf_text(path):
         if any(page.images for page in pages):
             raise CorpusError(path, "the PDF has no text layer, only images (a scan?): run OCR on it first")
         raise CorpusError(path, "the PDF has no text")
-    return compose_text(pages), warnings
+    return pages, warnings
 
 
 def _read_pages(path, pdf):
@@ -105,14 +118,30 @@ def _read_page(path, number, page):
     return PageContent(number, width, height, glyphs, rules, images)
 
 
+def _is_bold(obj, name=ctypes.create_string_buffer(256), flags=ctypes.c_int()):
+    """Is a text object drawn bold: a bold face by its name, flags or weight, or synthetic bold
+    (outlined and filled: text render mode 2, as Writer and others embolden a font with no bold face)?"""
+    if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE:
+        return True
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if not font:
+        return False
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, name, 256)
+    if size and any(word in name.value.decode("latin-1").lower() for word in _BOLD_NAMES):
+        return True
+    if pdfium_c.FPDFFont_GetFlags(font, ctypes.byref(flags)) and flags.value & _FORCE_BOLD:
+        return True
+    # Descriptors carry nonsense weights too (6980): only a plausible heavy one counts.
+    return 700 <= pdfium_c.FPDFFont_GetWeight(font) <= 1000
+
+
 def _read_glyphs(path, number, textpage):
-    """Every drawn character of a page, with its box, baseline and size (spaces included)."""
+    """Every drawn character of a page, with its box, baseline, size and weight (spaces included)."""
     # The raw API with reused out-parameters: this loop runs for every character of the chapter.
     # Loose boxes span the advance width: tight ones would leave a gap after "，" as wide as a space.
     rect = pdfium_c.FS_RECTF()
     box = ctypes.byref(rect)
     x, y = ctypes.c_double(), ctypes.c_double()
-    origin = ctypes.byref(x), ctypes.byref(y)
     glyphs = []
     textpage = textpage.raw  # the handle itself: the wrapper's lookup costs more than the call
     # Local names: a module attribute lookup per call adds up over every character.
@@ -120,10 +149,12 @@ def _read_glyphs(path, number, textpage):
         pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError)
     get_box, get_origin, get_size = (
         pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize)
-    ox, oy = origin
+    get_object, address, void_p = pdfium_c.FPDFText_GetTextObject, ctypes.cast, ctypes.c_void_p
+    ox, oy = ctypes.byref(x), ctypes.byref(y)
+    bold = {}  # text object -> bold: one lookup per object, not per character
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if is_generated(textpage, i):
-            # pdfium's own spaces and line breaks, guessed from gaps: we do our own.
+            # pdfium's own spaces and line breaks, guessed from gaps: the layout does its own.
             continue
         code = get_unicode(textpage, i)
         if code < 0x20 and pdfium_c.FPDFText_IsHyphen(textpage, i):
@@ -133,20 +164,32 @@ def _read_glyphs(path, number, textpage):
             raise CorpusError(
                 path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
             )
-        ch, mark = chr(code), False
-        if code < 0x3000:
-            if ch.isspace():
-                ch = " "
-            elif ch in _SUPERSCRIPTS:
-                ch, mark = _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
-            elif 0x2F00 <= code <= 0x2FDF:
-                ch = unicodedata.normalize("NFKC", ch)  # a Kangxi radical (see below)
-        elif 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
-            # Kangxi radicals and compatibility ideographs look like (and mean) the ordinary
-            # characters; some fonts map to them. Full NFKC would also turn ，into ",".
-            ch = unicodedata.normalize("NFKC", ch)
+        ch, mark = _character(code)
         get_box(textpage, i, box)
         get_origin(textpage, i, ox, oy)
+        obj = get_object(textpage, i)
+        key = address(obj, void_p).value
+        heavy = bold.get(key)
+        if heavy is None:
+            heavy = bold[key] = bool(key) and _is_bold(obj)
         # Baselines and sizes to 0.1 pt: the layout compares and counts them.
-        glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1), round(get_size(textpage, i), 1), mark))
+        glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1), round(get_size(textpage, i), 1),
+                            heavy, i, mark))
     return glyphs
+
+
+def _character(code):
+    """(the character as the text has it, is it a marker typed as a superscript digit)."""
+    ch = chr(code)
+    if code < 0x3000:
+        if ch.isspace():
+            return " ", False
+        if ch in _SUPERSCRIPTS:
+            return _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
+        if 0x2F00 <= code <= 0x2FDF:
+            return unicodedata.normalize("NFKC", ch), False  # a Kangxi radical (see below)
+    elif 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
+        # Kangxi radicals and compatibility ideographs look like (and mean) the ordinary
+        # characters; some fonts map to them. Full NFKC would also turn ，into ",".
+        return unicodedata.normalize("NFKC", ch), False
+    return ch, False

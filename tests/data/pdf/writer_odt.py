@@ -64,7 +64,7 @@ def _styles(layout):
         '<style:paragraph-properties fo:orphans="2" fo:widows="2" style:writing-mode="lr-tb" '
         'style:punctuation-wrap="simple"/>'
         f'<style:text-properties style:font-name="{layout.font}" style:font-name-asian="{layout.font}" '
-        f'fo:font-size="{b}pt" style:font-size-asian="{b}pt" fo:language="zh" fo:country="CN" '
+        f'fo:font-size="{b}pt" style:font-size-asian="{b}pt" fo:language="en" fo:country="US" '
         'style:language-asian="zh" style:country-asian="CN" fo:hyphenate="false"/>'
         "</style:default-style>",
         _para_style("Standard", b),
