@@ -165,6 +165,8 @@ def _read_glyphs(path, number, textpage):
                 path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
             )
         ch, mark = _character(code)
+        if ch is None:
+            continue
         get_box(textpage, i, box)
         get_origin(textpage, i, ox, oy)
         obj = get_object(textpage, i)
@@ -179,15 +181,20 @@ def _read_glyphs(path, number, textpage):
 
 
 def _character(code):
-    """(the character as the text has it, is it a marker typed as a superscript digit)."""
+    """(the character as the text has it, is it a marker typed as a superscript digit); None for
+    an invisible format character (a word joiner, a zero-width space, a soft hyphen)."""
     ch = chr(code)
     if code < 0x3000:
         if ch.isspace():
             return " ", False
+        if 0x2000 <= code and unicodedata.category(ch) == "Cf" or code == 0xAD:
+            return None, False
         if ch in _SUPERSCRIPTS:
             return _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
         if 0x2F00 <= code <= 0x2FDF:
             return unicodedata.normalize("NFKC", ch), False  # a Kangxi radical (see below)
+    elif code == 0xFEFF:
+        return None, False
     elif 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
         # Kangxi radicals and compatibility ideographs look like (and mean) the ordinary
         # characters; some fonts map to them. Full NFKC would also turn ，into ",".

@@ -233,9 +233,4 @@ def _measure(pages, layouts, body_size):
         common = [x for x, n in counts.items() if n >= max(2, 0.1 * total)]
         style.indents[size] = float(min(common)) if common else 0.0
     style.spacing = median(spacings) * body_size
-    # A gap as wide as a space glyph of the document is a space; one narrower is spacing (Writer
-    # leaves 0.22 em between Chinese and Latin text where no space was typed, 0.3 where one was).
-    widths = [(g.x1 - g.x0) / g.size for page in pages for g in page.glyphs if g.ch == " " and g.size]
-    if len(widths) >= 5:
-        style.space_gap = min(max(0.95 * median(widths), SPACE_GAP), 0.4)
     return style

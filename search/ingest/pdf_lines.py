@@ -181,8 +181,8 @@ def line_spacing(line):
     """The line's own spacing: the median gap between its Latin letters and digits (None without any)."""
     gaps, previous = [], None
     for g in line.glyphs:
-        if g.ch == " " or g.mark:
-            previous = None  # a space or a marker between them: not a pair
+        if g.ch == " " or g.mark or abs(g.y - line.y) > 0.1 or g.size != line.size:
+            previous = None  # a space, a marker or a run set apart between them: not a pair
             continue
         if previous is not None and is_word(previous.ch) and is_word(g.ch):
             gaps.append(g.x0 - previous.x1)
