@@ -85,10 +85,10 @@ def page_rows(page):
     return rows, rules
 
 
-def lay_out_page(page, rows, rules, running=()):
+def lay_out_page(page, rows, rules, body_size, running=()):
     """Regions, their lines, and the footnote areas below their rules (no blocks yet)."""
     layout = PageLayout(page.number, page.width, page.height, rules=rules, running=list(running))
-    layout.regions = find_regions(rows)
+    layout.regions = find_regions(rows, body_size)
     width = max((r.x1 for r in layout.regions), default=0) - min((r.x0 for r in layout.regions), default=0)
     note_rules = [r for r in rules if 10 < r.x1 - r.x0 < 0.6 * max(width, 1)]
     for region in layout.regions:
@@ -126,19 +126,23 @@ def is_heading(line, body_size):
 def body_blocks(layout, style):
     """The body blocks of a laid-out page, region by region in reading order; sets layout.blocks."""
     blocks = []
+    page_right = max((r.x1 for r in layout.regions), default=0.0)
     for region in layout.regions:
         lines = layout.lines.get(region, [])
         if lines:
-            blocks += _region_blocks(layout.number, region, lines, style)
+            # A band across the page ends at the page's right margin, however short its lines.
+            right = page_right if region.columns == 1 else None
+            blocks += _region_blocks(layout.number, region, lines, style, right)
     layout.blocks = blocks
     return blocks
 
 
-def _region_blocks(number, region, lines, style):
+def _region_blocks(number, region, lines, style, right=None):
     left = style.left_edge(number, region, lines)
-    right = max(line.x1 for line in lines)
+    text = [line for line in lines if not is_heading(line, style.body_size)] or lines
+    right = max([_text_end(line) for line in text] + ([right] if right else []))
     for line in lines:
-        line.room = right - line.x1  # what the line left empty at its end
+        line.room = right - _text_end(line)  # what the line left empty at its end, markers aside
         line.indented = line.x0 - left - style.indent(line) > 0.5 * line.size
     blocks = []
     for line in lines:
@@ -155,6 +159,11 @@ def _region_blocks(number, region, lines, style):
         else:
             blocks.append(Block(kind, [line], number, region, opens=bool(blocks) or line.indented))
     return blocks
+
+
+def _text_end(line):
+    ends = [g.x1 for g in line.glyphs if g.ch != " " and not g.mark]
+    return max(ends) if ends else line.x1
 
 
 def _first_unit(line):

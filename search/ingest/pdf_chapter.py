@@ -76,7 +76,7 @@ def read_document(pages):
     body_size = _body_size(pages)
     prepared = [page_rows(page) for page in pages]
     running = _drop_running_heads([rows for rows, _ in prepared], body_size)
-    layouts = [lay_out_page(page, rows, rules, dropped)
+    layouts = [lay_out_page(page, rows, rules, body_size, dropped)
                for page, (rows, rules), dropped in zip(pages, prepared, running)]
     style = _measure(pages, layouts, body_size)
     last, footnotes = 0, []

@@ -8,6 +8,7 @@ wide as a gutter. Rows that cross the gutter (a heading across both columns, pag
 footnotes) end a band of columns; each band is read column by column, and each column may split
 again (three columns).
 """
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .pdf_glyphs import median
@@ -40,13 +41,16 @@ class Region:
         self.bottom = min(g.y - 0.2 * g.size for g in glyphs)
 
 
-def find_regions(rows):
-    """The regions of a page in reading order, from its rows of glyphs (top to bottom)."""
+def find_regions(rows, body_size=None):
+    """The regions of a page in reading order, from its rows of glyphs (top to bottom).
+
+    :param body_size: the body's type size (the document's; by default the page's usual size).
+    """
     rows = [row for row in rows if row]
     if not rows:
         return []
     em = median([g.size for row in rows for g in row if g.ch != " "], 10.0)
-    regions = _split(rows, em, 0)
+    regions = _split(rows, em, body_size or em, 0)
     band, previous = -1, None
     for region in regions:
         if region.columns == 1 or previous is None or previous.columns == 1 or region.column <= previous.column:
@@ -69,28 +73,29 @@ def _runs(row, em):
     return runs
 
 
-def _split(rows, em, depth):
-    found = _gutter(rows, em) if depth < _DEPTH else None
+def _split(rows, em, body_size, depth):
+    found = _gutter(rows, em, body_size) if depth < _DEPTH else None
     if found is None:
         return [Region(rows)]
     edge, bands = found
     out, at = [], 0
     for start, end in bands:
         if at < start:
-            out += _split(rows[at:start], em, depth + 1)
+            out += _split(rows[at:start], em, body_size, depth + 1)
         left = [[g for g in row if g.x0 < edge - 1] for row in rows[start:end]]
         right = [[g for g in row if g.x0 >= edge - 1] for row in rows[start:end]]
-        parts = _split([r for r in left if r], em, depth + 1) + _split([r for r in right if r], em, depth + 1)
+        parts = (_split([r for r in left if r], em, body_size, depth + 1)
+                 + _split([r for r in right if r], em, body_size, depth + 1))
         for column, region in enumerate(parts):
             region.column, region.columns = column, len(parts)
         out += parts
         at = end
     if at < len(rows):
-        out += _split(rows[at:], em, depth + 1)
+        out += _split(rows[at:], em, body_size, depth + 1)
     return out
 
 
-def _gutter(rows, em):
+def _gutter(rows, em, body_size):
     """The best gutter of these rows: (x where the right column starts, [(first row, end row) of each band]) or None."""
     runs = [_runs(row, em) for row in rows]
     spans = [r for rr in runs for r in rr]
@@ -102,18 +107,30 @@ def _gutter(rows, em):
     edges = sorted({round(r[0]) for r in spans if left + 0.15 * width < r[0] < right - 0.1 * width})
     best, best_score = None, 0
     for edge in edges:
-        bands = _bands(runs, edge, em)
+        bands = _bands(rows, runs, edge, em, edge + 1, body_size)
+        if bands:
+            # A line that reaches into the gutter (a heading across both columns, too short to
+            # cross it) is no line of the left column: it ends the band.
+            bands = _bands(rows, runs, edge, em, (_left_margin(runs, bands, edge, em) + edge) / 2, body_size)
         score = sum(end - start for start, end in bands)
         if score > best_score:
             best, best_score = (edge, bands), score
     return best
 
 
-def _bands(runs, edge, em):
-    """Runs of consecutive rows that no ink crosses at `edge`, with columns on both sides."""
+def _left_margin(runs, bands, edge, em):
+    """Where the left column's lines end: the most common end of the runs left of the gutter."""
+    ends = Counter(round(x1) for start, end in bands for row in runs[start:end] for x0, x1 in row
+                   if x1 <= edge and x1 > edge - 8 * em)
+    return ends.most_common(1)[0][0] if ends else edge
+
+
+def _bands(rows, runs, edge, em, limit, body_size):
+    """Runs of consecutive rows that no ink crosses at `edge` (up to `limit`), with columns on both sides."""
     bands, start = [], 0
+    beside = _spans_by_gap(rows, runs, edge, body_size)
     for i in range(len(runs) + 1):
-        crossing = i == len(runs) or any(x0 < edge - 1 and x1 > edge + 1 for x0, x1 in runs[i])
+        crossing = i == len(runs) or i in beside or any(x0 < edge - 1 and x1 > limit for x0, x1 in runs[i])
         if crossing:
             if i > start and _is_band(runs[start:i], edge, em):
                 bands.append((start, i))
@@ -121,12 +138,42 @@ def _bands(runs, edge, em):
     return bands
 
 
+def _spans_by_gap(rows, runs, edge, body_size):
+    """Rows of a heading set across both columns but too short to cross the gutter: bold or larger
+    type on the left, facing a gap in the right column's lines."""
+    right = [i for i, row in enumerate(runs) if any(x0 >= edge - 1 for x0, _ in row)]
+    ys = [rows[i][0].y for i in right]
+    steps = sorted(a - b for a, b in zip(ys, ys[1:]) if a - b > 0)
+    if len(steps) < 2:
+        return set()
+    step = steps[len(steps) // 2]
+    found = set()
+    for i, row in enumerate(rows):
+        if i in right or not _heading_like(row, body_size):
+            continue
+        above = [y for y in ys if y > row[0].y]
+        below = [y for y in ys if y < row[0].y]
+        # Wider than two of the column's lines, narrower than six: the right column goes on
+        # below it (not a column that ended there, with its footnotes far below).
+        if above and below and 2.2 * step < min(above) - max(below) < 6 * step:
+            found.add(i)
+    return found
+
+
+def _heading_like(row, body_size):
+    """Bold, or in type larger than the body's."""
+    ink = [g for g in row if g.ch != " "]
+    return bool(ink) and (sum(g.bold for g in ink) > len(ink) / 2 or median([g.size for g in ink]) > 1.05 * body_size)
+
+
 def _is_band(rows, edge, em):
     starts = sum(1 for row in rows if any(abs(x0 - edge) <= 1 for x0, _ in row))
     ends = sum(1 for row in rows if any(edge - 8 * em < x1 < edge - 0.5 * em for _, x1 in row))
-    if starts < _MIN_ROWS or ends < _MIN_ROWS:
+    if starts < 1 or ends < _MIN_ROWS:
         return False
     lefts = [r for row in rows for r in row if r[1] <= edge]
     rights = [r for row in rows for r in row if r[0] >= edge - 1]
+    right_width = max(r[1] for r in rights) - min(r[0] for r in rights)
+    # One line in the right column will do if it is a whole line (a column begun at a page's foot).
     return (max(r[1] for r in lefts) - min(r[0] for r in lefts) >= _MIN_WIDTH * em
-            and max(r[1] for r in rights) - min(r[0] for r in rights) >= _MIN_WIDTH * em)
+            and right_width >= (_MIN_WIDTH if starts >= _MIN_ROWS else 2 * _MIN_WIDTH) * em)
