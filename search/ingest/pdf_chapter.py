@@ -96,12 +96,11 @@ def read_document(pages):
 def _join(layouts):
     """The body blocks of all pages in reading order, a block that runs on at the top of a region
     joined to the one before; each footnote area after the band of columns it stands in."""
-    joined = []
+    joined, pending = [], []
     for layout in layouts:
         by_region = {}
         for block in layout.blocks:
             by_region.setdefault(block.region, []).append(block)
-        pending = []
         for i, region in enumerate(layout.regions):
             for block in by_region.get(region, []):
                 last = joined[-1] if joined else None
@@ -115,6 +114,8 @@ def _join(layouts):
             if last_of_band and pending and joined:
                 joined[-1]["notes"] += pending
                 pending = []
+    if pending and joined:
+        joined[-1]["notes"] += pending
     for entry in joined:
         entry["text"] = join_pieces([b.text for b in entry["parts"]])
     return joined

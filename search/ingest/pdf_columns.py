@@ -50,7 +50,7 @@ def find_regions(rows, body_size=None):
     if not rows:
         return []
     em = median([g.size for row in rows for g in row if g.ch != " "], 10.0)
-    regions = _split(rows, em, body_size or em, 0)
+    regions = _split(rows, _Measures(em, body_size or em), 0)
     band, previous = -1, None
     for region in regions:
         if region.columns == 1 or previous is None or previous.columns == 1 or region.column <= previous.column:
@@ -58,6 +58,12 @@ def find_regions(rows, body_size=None):
         region.band = band
         previous = region
     return regions
+
+
+@dataclass(frozen=True)
+class _Measures:
+    em: float  # the page's usual type size
+    body_size: float  # the document's body size
 
 
 def _runs(row, em):
@@ -73,45 +79,55 @@ def _runs(row, em):
     return runs
 
 
-def _split(rows, em, body_size, depth):
-    found = _gutter(rows, em, body_size) if depth < _DEPTH else None
+def _split(rows, measures, depth):
+    found = _gutter(rows, measures) if depth < _DEPTH else None
     if found is None:
         return [Region(rows)]
     edge, bands = found
     out, at = [], 0
     for start, end in bands:
         if at < start:
-            out += _split(rows[at:start], em, body_size, depth + 1)
+            out += _split(rows[at:start], measures, depth + 1)
         left = [[g for g in row if g.x0 < edge - 1] for row in rows[start:end]]
         right = [[g for g in row if g.x0 >= edge - 1] for row in rows[start:end]]
-        parts = (_split([r for r in left if r], em, body_size, depth + 1)
-                 + _split([r for r in right if r], em, body_size, depth + 1))
+        parts = (_split([r for r in left if r], measures, depth + 1)
+                 + _split([r for r in right if r], measures, depth + 1))
         for column, region in enumerate(parts):
             region.column, region.columns = column, len(parts)
         out += parts
         at = end
     if at < len(rows):
-        out += _split(rows[at:], em, body_size, depth + 1)
+        out += _split(rows[at:], measures, depth + 1)
     return out
 
 
-def _gutter(rows, em, body_size):
+def _gutter(rows, measures):
     """The best gutter of these rows: (x where the right column starts, [(first row, end row) of each band]) or None."""
+    em = measures.em
     runs = [_runs(row, em) for row in rows]
     spans = [r for rr in runs for r in rr]
     if not spans:
         return None
     left, right = min(r[0] for r in spans), max(r[1] for r in spans)
     width = right - left
-    # A column's left edge: where runs start, well inside the rows' extent.
-    edges = sorted({round(r[0]) for r in spans if left + 0.15 * width < r[0] < right - 0.1 * width})
+    # A column's left edge: where runs start (in two rows at least, if any do), well inside the rows' extent.
+    starts = Counter(round(r[0]) for r in spans if left + 0.15 * width < r[0] < right - 0.1 * width)
+    headings = [i for i, row in enumerate(rows) if _heading_like(row, measures.body_size)]
+    # Where two runs start or more first: a gutter at an edge only one line starts at is rare.
+    often = sorted(x for x, n in starts.items() if n >= 2)
+    return (_best_edge(rows, runs, often, headings, em)
+            or _best_edge(rows, runs, sorted(x for x, n in starts.items() if n < 2), headings, em))
+
+
+def _best_edge(rows, runs, edges, headings, em):
     best, best_score = None, 0
     for edge in edges:
-        bands = _bands(rows, runs, edge, em, edge + 1, body_size)
+        beside = _spans_by_gap(rows, runs, edge, headings)
+        bands = _bands(runs, edge, em, edge + 1, beside)
         if bands:
             # A line that reaches into the gutter (a heading across both columns, too short to
             # cross it) is no line of the left column: it ends the band.
-            bands = _bands(rows, runs, edge, em, (_left_margin(runs, bands, edge, em) + edge) / 2, body_size)
+            bands = _bands(runs, edge, em, (_left_margin(runs, bands, edge, em) + edge) / 2, beside)
         score = sum(end - start for start, end in bands)
         if score > best_score:
             best, best_score = (edge, bands), score
@@ -125,10 +141,9 @@ def _left_margin(runs, bands, edge, em):
     return ends.most_common(1)[0][0] if ends else edge
 
 
-def _bands(rows, runs, edge, em, limit, body_size):
+def _bands(runs, edge, em, limit, beside):
     """Runs of consecutive rows that no ink crosses at `edge` (up to `limit`), with columns on both sides."""
     bands, start = [], 0
-    beside = _spans_by_gap(rows, runs, edge, body_size)
     for i in range(len(runs) + 1):
         crossing = i == len(runs) or i in beside or any(x0 < edge - 1 and x1 > limit for x0, x1 in runs[i])
         if crossing:
@@ -138,21 +153,24 @@ def _bands(rows, runs, edge, em, limit, body_size):
     return bands
 
 
-def _spans_by_gap(rows, runs, edge, body_size):
+def _spans_by_gap(rows, runs, edge, headings):
     """Rows of a heading set across both columns but too short to cross the gutter: bold or larger
     type on the left, facing a gap in the right column's lines."""
-    right = [i for i, row in enumerate(runs) if any(x0 >= edge - 1 for x0, _ in row)]
-    ys = [rows[i][0].y for i in right]
+    if not headings:
+        return set()
+    right = {i for i, row in enumerate(runs) if any(x0 >= edge - 1 for x0, _ in row)}
+    ys = [rows[i][0].y for i in sorted(right)]
     steps = sorted(a - b for a, b in zip(ys, ys[1:]) if a - b > 0)
     if len(steps) < 2:
         return set()
     step = steps[len(steps) // 2]
     found = set()
-    for i, row in enumerate(rows):
-        if i in right or not _heading_like(row, body_size):
+    for i in headings:
+        if i in right:
             continue
-        above = [y for y in ys if y > row[0].y]
-        below = [y for y in ys if y < row[0].y]
+        y = rows[i][0].y
+        above = [v for v in ys if v > y]
+        below = [v for v in ys if v < y]
         # Wider than two of the column's lines, narrower than six: the right column goes on
         # below it (not a column that ended there, with its footnotes far below).
         if above and below and 2.2 * step < min(above) - max(below) < 6 * step:
