@@ -47,18 +47,7 @@ def read_pdf_pages(path):
     :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or a font with no Unicode map.
     """
     path = Path(path)
-    data = read_bytes(path)
-    if not data.lstrip().startswith(b"%PDF-"):
-        raise CorpusError(path, "not a PDF file (no %PDF- header)")
-    if b"%%EOF" not in data[-2048:]:
-        # pdfium repairs a cut file silently and reads the pages before the cut: refuse instead,
-        # as an index of half a chapter would look complete.
-        raise CorpusError(path, "the PDF is truncated (no %%EOF at its end)")
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        message = _LOAD_ERRORS.get(getattr(exc, "err_code", None), "not a readable PDF (corrupt or truncated)")
-        raise CorpusError(path, message) from None
+    pdf = _open(path)
     try:
         pages, warnings = _read_pages(path, pdf)
     finally:
@@ -68,6 +57,41 @@ def read_pdf_pages(path):
             raise CorpusError(path, "the PDF has no text layer, only images (a scan?): run OCR on it first")
         raise CorpusError(path, "the PDF has no text")
     return pages, warnings
+
+
+def _open(path):
+    """The PDF document. :raises CorpusError: missing, not a PDF, truncated, encrypted or corrupt."""
+    data = read_bytes(path)
+    if not data.lstrip().startswith(b"%PDF-"):
+        raise CorpusError(path, "not a PDF file (no %PDF- header)")
+    if b"%%EOF" not in data[-2048:]:
+        # pdfium repairs a cut file silently and reads the pages before the cut: refuse instead,
+        # as an index of half a chapter would look complete.
+        raise CorpusError(path, "the PDF is truncated (no %%EOF at its end)")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = _LOAD_ERRORS.get(getattr(exc, "err_code", None), "not a readable PDF (corrupt or truncated)")
+        raise CorpusError(path, message) from None
+
+
+def render_pages(path, scale=2.0):
+    """Each page drawn as an image: yields (page number, PIL image, (left, bottom) of the page's
+    crop box in PDF points), for a picture of what the reader saw (python -m search inspect --png).
+
+    :raises CorpusError: a file read_pdf_pages would refuse as unreadable.
+    """
+    pdf = _open(Path(path))
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                left, bottom, _, _ = page.get_cropbox()
+                yield index + 1, page.render(scale=scale).to_pil(), (left, bottom)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
 
 
 def _read_pages(path, pdf):
