@@ -42,9 +42,11 @@ class Style:
 
     def left_edge(self, number, region, lines):
         """The left edge of the column a region's lines stand in (their own edge when they are all indented)."""
-        text = [line.x0 for line in lines if not is_heading(line, self.body_size)] or [line.x0 for line in lines]
-        lowest = min(text)
-        near = [e for e in self.edges.get(number % 2, ()) if lowest - 4 * self.body_size <= e <= lowest + 1]
+        headings = [line.x0 for line in lines if is_heading(line, self.body_size)]
+        lowest = min([line.x0 for line in lines if not is_heading(line, self.body_size)] or headings)
+        # The column's usual edge, or a heading's set flush with it, when every line here is indented.
+        known = list(self.edges.get(number % 2, ())) + headings
+        near = [e for e in known if lowest - 4 * self.body_size <= e <= lowest + 1]
         return min(near) if near else lowest
 
     def indent(self, line):
@@ -232,6 +234,7 @@ def _measure(pages, layouts, body_size):
     for size, counts in offsets.items():
         total = sum(counts.values())
         common = [x for x, n in counts.items() if n >= max(2, 0.1 * total)]
-        style.indents[size] = float(min(common)) if common else 0.0
+        # Body text stands at the column's edge; smaller type (a quoted clause) may stand in as a block.
+        style.indents[size] = float(min(common)) if common and size != _size_class(body_size) else 0.0
     style.spacing = median(spacings) * body_size
     return style
