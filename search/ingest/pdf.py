@@ -14,6 +14,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorpusError
 from .files import read_bytes
+from .pdf_chapter import compose_text
 from .pdf_glyphs import Glyph, PageContent, Rule
 
 # pdfium's FPDF_ERR_* codes, as PdfiumError.err_code carries them.
@@ -35,8 +36,6 @@ def read_pdf_text(path):
 
     :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or a font with no Unicode map.
     """
-    from .pdf_chapter import compose_text  # the layout stands on this module, not under it
-
     pages, warnings = read_pdf_pages(path)
     return compose_text(pages), warnings
 

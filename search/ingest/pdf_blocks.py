@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from .lines import TERMINAL, UNIT_AFTER, join_pieces
-
 from .pdf_columns import find_regions
 from .pdf_glyphs import Rule, group_rows
-from .pdf_lines import SENTINEL, line_text, make_lines
+from .pdf_lines import line_text, make_lines
 
 HEADING = 1.08  # type this much larger than the body's is a heading
 SMALLER = 0.95  # body text this much smaller than the body's is a decision clause
@@ -214,8 +213,8 @@ def note_blocks(layout, style, last_number):
     """
     for area in layout.areas:
         for line in area.lines:
-            text = line_text(line, style.spacing, style.space_gap)
-            number, rest = _note_number(line, text, last_number)
+            text = line_text(line, style.spacing)
+            number, rest = _note_number(text, last_number)
             if number is None and area.blocks:
                 area.blocks[-1].lines.append(line)
                 area.blocks[-1].text = join_pieces([area.blocks[-1].text, _digits(text)])
@@ -231,7 +230,7 @@ def _digits(text):
     return _SENTINEL.sub(r"\1", text).strip()
 
 
-def _note_number(line, text, last):
+def _note_number(text, last):
     """(number, the rest of the line) when the line opens a footnote, else (None, text)."""
     m = _SENTINEL.match(text)
     if m:
@@ -250,8 +249,3 @@ def _note_number(line, text, last):
     if not spaced and number in (last + 1, 1):
         return number, rest
     return None, text
-
-
-def footnote_text(block):
-    """A footnote's text as one line."""
-    return block.text

@@ -24,7 +24,7 @@ from .pdf_blocks import (
     starts_block,
 )
 from .pdf_glyphs import median
-from .pdf_lines import SPACE_GAP, line_spacing, line_text
+from .pdf_lines import line_spacing, line_text
 
 _RUNNING = re.compile(r"\d{1,4}|-\s*\d{1,4}\s*-|\d{2}-\d{5}\s*\([A-Z]\)")
 SEPARATOR = "_" * 20
@@ -36,7 +36,6 @@ class Style:
 
     body_size: float
     spacing: float = 0.0  # the usual gap between Latin letters and digits
-    space_gap: float = SPACE_GAP
     edges: dict = field(default_factory=dict)  # page parity -> the columns' usual left edges
     indents: dict = field(default_factory=dict)  # type size -> a block's own left edge from the column's
 
@@ -86,7 +85,7 @@ def read_document(pages):
         body_blocks(layout, style)
         last = note_blocks(layout, style, last)
         for block in layout.blocks:
-            block.text = join_pieces([line_text(line, style.spacing, style.space_gap) for line in block.lines])
+            block.text = join_pieces([line_text(line, style.spacing) for line in block.lines])
         for note in layout.footnotes:
             if note.number is None and footnotes:
                 footnotes[-1].text = join_pieces([footnotes[-1].text, note.text])
