@@ -29,9 +29,8 @@ from dataclasses import replace
 from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
 
 from ..errors import IndexError_
-from ..index.documents import FACETS
 from ..text import normalize, squash
-from . import LRU, Engine, Matches, build_procs, engine_files
+from . import FACETS, LRU, Engine, Matches, build_procs, engine_files
 
 RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol", "charter")
 FAST = set(FACETS)  # aggregated: fast (column) fields

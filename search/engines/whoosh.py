@@ -27,9 +27,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
 from ..errors import IndexError_
-from ..index.documents import CHAPTER_SHIFT, FACETS
 from ..text import bigrams, squash
-from . import LRU, Engine, Matches, build_procs, engine_files
+from . import CHAPTER_SHIFT, FACETS, LRU, Engine, Matches, build_procs, engine_files
 from .whoosh_write import TEXTS, write_index
 
 FACET_FIELDS = (*FACETS, "symbol", "chapter")

@@ -28,9 +28,6 @@ from ..reference.meetings import get_table
 from ..reference.resolve import record_to_dict
 from ..reference.symbols import record_symbols
 
-CHAPTER_SHIFT = 20  # records per chapter at most 2**20; order = chapter number << 20 | position
-# The fields searches narrow by: values of one facet combine with OR, facets with AND.
-FACETS = ("country", "org", "meeting", "year", "kind", "charter")
 
 
 def _record_dict(record, by_id, symbols, charter):

@@ -8,8 +8,7 @@ import functools
 from dataclasses import replace
 
 from ..config import PAGE_SIZE
-from ..engines import open_engine
-from ..index.store import read_stats
+from ..index.store import open_engine, read_stats
 from ..reference.meetings import get_table
 from .params import SearchParams
 from .result import run_search
