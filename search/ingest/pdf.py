@@ -40,15 +40,16 @@ def read_pdf_text(path):
     return compose_text(pages), warnings
 
 
-def read_pdf_pages(path):
+def read_pdf_pages(path, strict=True):
     """Every page's glyphs, rules and image count: ([PageContent], warnings).
 
-    :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or a font with no Unicode map.
+    :param strict: refuse a font with no Unicode map; else its characters read as "\ufffd", with a warning.
+    :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or (strict) a font with no Unicode map.
     """
     path = Path(path)
     pdf = _open(path)
     try:
-        pages, warnings = _read_pages(path, pdf)
+        pages, warnings = _read_pages(path, pdf, strict)
     finally:
         pdf.close()
     if not any(page.glyphs for page in pages):
@@ -93,7 +94,7 @@ def render_pages(path, scale=2.0):
         pdf.close()
 
 
-def _read_pages(path, pdf):
+def _read_pages(path, pdf, strict):
     pages, warnings = [], []
     for index in range(len(pdf)):
         try:
@@ -101,22 +102,24 @@ def _read_pages(path, pdf):
         except pdfium.PdfiumError:
             raise CorpusError(path, f"page {index + 1}: cannot be read (corrupt PDF)") from None
         try:
-            content = _read_page(path, index + 1, page)
+            content, unmapped = _read_page(path, index + 1, page, strict)
         except pdfium.PdfiumError:
             raise CorpusError(path, f"page {index + 1}: cannot be read (corrupt PDF)") from None
         finally:
             page.close()
         if not content.glyphs and content.images:
             warnings.append(f"{path}: page {index + 1} has no text layer, only images: its text is not indexed")
+        if unmapped:
+            warnings.append(f"{path}: page {index + 1}: a font has no Unicode map: {unmapped} characters read as \ufffd")
         pages.append(content)
     return pages, warnings
 
 
-def _read_page(path, number, page):
+def _read_page(path, number, page, strict=True):
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        glyphs = _read_glyphs(path, number, textpage)
+        glyphs, unmapped = _read_glyphs(path, number, textpage, strict)
     finally:
         textpage.close()
     rules, images = [], 0
@@ -138,7 +141,7 @@ def _read_page(path, number, page):
             left, bottom, right, top = (b.value for b in bounds)
             if top - bottom <= _RULE_THICKNESS and right - left > top - bottom:
                 rules.append(Rule(left, right, (top + bottom) / 2))
-    return PageContent(number, width, height, glyphs, rules, images)
+    return PageContent(number, width, height, glyphs, rules, images), unmapped
 
 
 _NAME = ctypes.create_string_buffer(256)
@@ -170,8 +173,9 @@ def _is_bold(obj, fonts):
     return fonts[key]
 
 
-def _read_glyphs(path, number, textpage):
-    """Every drawn character of a page, with its box, baseline, size and weight (spaces included)."""
+def _read_glyphs(path, number, textpage, strict=True):
+    """Every drawn character of a page, with its box, baseline, size and weight (spaces included),
+    and how many had no Unicode map (read as "\ufffd" when not `strict`)."""
     # The raw API with reused out-parameters: this loop runs for every character of the chapter.
     # Loose boxes span the advance width: tight ones would leave a gap after "，" as wide as a space.
     rect = pdfium_c.FS_RECTF()
@@ -188,6 +192,7 @@ def _read_glyphs(path, number, textpage):
     get_object, address = pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p.from_buffer
     ox, oy = ctypes.byref(x), ctypes.byref(y)
     bold, fonts = {}, {}  # text object -> bold, font -> bold: one lookup per object and font
+    unmapped = 0
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if is_generated(textpage, i):
             # pdfium's own spaces and line breaks, guessed from gaps: the layout does its own.
@@ -197,9 +202,11 @@ def _read_glyphs(path, number, textpage):
             # pdfium reports a hyphen that ends a line as 0x02; the text has the hyphen as printed.
             code = 0x2D
         if code in (0, 0xFFFD) or (code < 0x20 and code not in (9, 10, 13)) or map_error(textpage, i):
-            raise CorpusError(
-                path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
-            )
+            if strict:
+                raise CorpusError(
+                    path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
+                )
+            code, unmapped = 0xFFFD, unmapped + 1
         if 0x3000 <= code < 0xF900:
             ch, mark = chr(code), False  # Chinese characters and punctuation: as they are
         else:
@@ -216,7 +223,7 @@ def _read_glyphs(path, number, textpage):
         # Baselines and sizes to 0.1 pt: the layout compares and counts them.
         glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1), round(get_size(textpage, i), 1),
                             heavy, i, mark))
-    return glyphs
+    return glyphs, unmapped
 
 
 def _character(code):

@@ -22,7 +22,7 @@ COLOURS = {
     "decision": (204, 121, 167),
     "footnote": (0, 158, 115),
     "marker": (230, 159, 0),
-    "running head": (110, 110, 110),
+    "running head": (112, 112, 112),
 }
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SENTINEL = re.compile("\ue000(\\d+)\ue001")
@@ -39,8 +39,12 @@ class Box:
 
 
 def inspect_pdf(path):
-    """Read a PDF's layout: (Document, warnings). :raises CorpusError: a PDF the reader refuses."""
-    pages, warnings = read_pdf_pages(path)
+    """Read a PDF's layout: (Document, warnings); characters of a font with no Unicode map read as
+    "\ufffd" (a warning says so), where parse and build refuse the file.
+
+    :raises CorpusError: a PDF that cannot be read (missing, encrypted, corrupt, no text).
+    """
+    pages, warnings = read_pdf_pages(path, strict=False)
     return read_document(pages), warnings
 
 
@@ -162,11 +166,29 @@ def draw_pages(path, document, folder, scale=2.0, progress=None):
         for box, pixels in boxes:
             _outline(draw, font, box, pixels, picture.width)
         out = folder / f"page-{number:03d}.png"
-        picture.save(out)
+        # In the palette of its colours: a quarter of the bytes, the outlines' colours exact.
+        picture.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, optimize=True)
         written.append(out)
         if progress:
             progress(out)
     return written
+
+
+def _mix(a, b, share):
+    return tuple(round(x + (y - x) * share) for x, y in zip(a, b))
+
+
+def _palette():
+    """The pictures' 256 colours: greys for the page, each kind's colour, its tint, and text on the tint."""
+    white, black = (255, 255, 255), (0, 0, 0)
+    colours = [white, black] + [(v, v, v) for v in range(4, 252, 4)]
+    for colour in COLOURS.values():
+        tint = _mix(white, colour, 48 / 255)
+        colours += [colour] + [_mix(white, colour, k / 6) for k in range(1, 6)]
+        colours += [_mix(tint, black, k / 14) for k in range(1, 14)] + [_mix(colour, white, k / 4) for k in range(1, 4)]
+    image = Image.new("P", (1, 1))
+    image.putpalette([v for colour in colours for v in colour] + [0] * (768 - 3 * len(colours)))
+    return image
 
 
 _SHORT = {"heading": "H", "paragraph": "P", "decision": "D", "footnote": "F", "marker": "", "running head": "R"}
@@ -177,7 +199,7 @@ def _legend(draw, font, width):
     for kind, colour in COLOURS.items():
         tint = tuple(round(255 - (255 - c) * 48 / 255) for c in colour)  # as the blocks' tint on white
         draw.rectangle((x, 12, x + 22, 32), fill=tint, outline=colour, width=2)
-        name = f"{_SHORT[kind]} {kind}".strip()
+        name = f"{_SHORT[kind]}: {kind}" if _SHORT[kind] else kind
         draw.text((x + 28, 22), name, fill=(0, 0, 0), font=font, anchor="lm")
         x += 44 + round(draw.textlength(name, font=font))
     draw.text((width - 8, 22), "H/P/D n: line n of --text; F n: footnote n", fill=(90, 90, 90), font=font, anchor="rm")

@@ -9,6 +9,7 @@ measured against the spacing of the line's Latin letters and digits (letter spac
 inter-character justification widen those too), so that only a gap wider than that by about a
 space is one.
 """
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -103,16 +104,24 @@ def make_lines(rows):
 
 
 def _side_by_side(line, row):
-    """Is the row the rest of the line, drawn a little lower (a baseline shifted by a stray text rise)?"""
+    """Is the row part of the line, drawn a little lower or higher (a stray text rise, a logo's
+    lowered letter): close below it, in type of its size, beside its characters and not over them?"""
     size = max(g.size for g in row)
     if line.y - row[0].y >= 0.5 * max(size, line.size) or abs(size - line.size) > 0.2 * line.size:
         return False
     # The line's small digits (its markers) may stand anywhere.
-    ink = [g for g in line.glyphs if g.ch != " " and not ("0" <= g.ch <= "9" and g.size <= _SMALL * line.size)]
+    ink = sorted((g.x0, g.x1) for g in line.glyphs
+                 if g.ch != " " and not ("0" <= g.ch <= "9" and g.size <= _SMALL * line.size))
     if not ink:
         return False
-    x0, x1 = min(g.x0 for g in ink), max(g.x1 for g in ink)
-    return all(g.x1 <= x0 + 0.1 * size or g.x0 >= x1 - 0.1 * size for g in row if g.ch != " ")
+    starts = [x0 for x0, _ in ink]
+    for g in row:
+        if g.ch == " ":
+            continue
+        i = bisect_right(starts, g.x1 - 0.25 * size) - 1  # the last of the line's glyphs starting before g ends
+        if i >= 0 and ink[i][1] > g.x0 + 0.25 * size:  # kerned letters overlap a little
+            return False
+    return True
 
 
 def _without_overprint(row):
