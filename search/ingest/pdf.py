@@ -29,6 +29,7 @@ _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
 _RULE_THICKNESS = 2.0
 _FORCE_BOLD = 1 << 18  # the font descriptor's ForceBold flag
 _BOLD_NAMES = ("bold", "heavy", "black", "demi", "semibold")
+_STRIDE = 6  # characters read between two looks at their text object
 
 
 def read_pdf_text(path):
@@ -192,10 +193,11 @@ def _read_glyphs(path, number, textpage, strict=True):
     get_object, address = pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p.from_buffer
     ox, oy = ctypes.byref(x), ctypes.byref(y)
     bold, fonts = {}, {}  # text object -> bold, font -> bold: one lookup per object and font
-    unmapped = 0
+    unmapped, heavy, looked, last = 0, False, -_STRIDE, (None, None)
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if is_generated(textpage, i):
             # pdfium's own spaces and line breaks, guessed from gaps: the layout does its own.
+            looked = -_STRIDE  # and the next character may be another run's
             continue
         code = get_unicode(textpage, i)
         if code < 0x20 and pdfium_c.FPDFText_IsHyphen(textpage, i):
@@ -215,14 +217,18 @@ def _read_glyphs(path, number, textpage, strict=True):
                 continue
         get_box(textpage, i, box)
         get_origin(textpage, i, ox, oy)
-        obj = get_object(textpage, i)
-        key = address(obj).value
-        heavy = bold.get(key)
-        if heavy is None:
-            heavy = bold[key] = bool(key) and _is_bold(obj, fonts)
         # Baselines and sizes to 0.1 pt: the layout compares and counts them.
-        glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1), round(get_size(textpage, i), 1),
-                            heavy, i, mark))
+        run = (round(y.value, 1), round(get_size(textpage, i), 1))
+        if run != last or i - looked >= _STRIDE:
+            # The text object, for the weight: where a run may begin (another baseline or size,
+            # after a line break) and every few characters, not for every one of them.
+            obj = get_object(textpage, i)
+            key = address(obj).value
+            heavy = bold.get(key)
+            if heavy is None:
+                heavy = bold[key] = bool(key) and _is_bold(obj, fonts)
+            looked, last = i, run
+        glyphs.append(Glyph(ch, rect.left, rect.right, run[0], run[1], heavy, i, mark))
     return glyphs, unmapped
 
 

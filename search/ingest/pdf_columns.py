@@ -68,12 +68,13 @@ class _Measures:
 
 def _runs(row, em):
     """The ink of a row as (x0, x1) runs: glyphs (spaces aside) closer than _JOIN sizes joined."""
-    runs = []
+    runs, least = [], em * 0.5
     for g in row:
         if g.ch == " ":
             continue
-        if runs and g.x0 - runs[-1][1] < _JOIN * max(g.size, em * 0.5):
-            runs[-1][1] = max(runs[-1][1], g.x1)
+        if runs and g.x0 - runs[-1][1] < _JOIN * (g.size if g.size > least else least):
+            if g.x1 > runs[-1][1]:
+                runs[-1][1] = g.x1
         else:
             runs.append([g.x0, g.x1])
     return runs

@@ -24,6 +24,9 @@ _SMALL, _RAISE = 0.8, 0.15
 SPACE_GAP = 0.12
 
 
+_UNMEASURED = object()
+
+
 @dataclass(eq=False)
 class Line:
     """One line of a region: its glyphs left to right (markers flagged), and what they measure."""
@@ -40,6 +43,7 @@ class Line:
 
     def measure(self):
         """Baseline and size (the most common of its characters', markers aside), edges, weight."""
+        self.own_spacing = _UNMEASURED  # line_spacing's, when asked
         ink = [g for g in self.glyphs if g.ch != " "] or self.glyphs
         main = [g for g in ink if not g.mark] or ink
         self.size, self.y = _mode([g.size for g in main]), _mode([g.y for g in main])
@@ -189,15 +193,18 @@ def _wrapped(run, lines):
 
 def line_spacing(line):
     """The line's own spacing: the median gap between its Latin letters and digits (None without any)."""
-    gaps, previous = [], None
-    for g in line.glyphs:
-        if g.ch == " " or g.mark or abs(g.y - line.y) > 0.1 or g.size != line.size:
-            previous = None  # a space, a marker or a run set apart between them: not a pair
-            continue
-        if previous is not None and is_word(previous.ch) and is_word(g.ch):
-            gaps.append(g.x0 - previous.x1)
-        previous = g
-    return median(gaps) if gaps else None
+    if line.own_spacing is _UNMEASURED:
+        gaps, previous, y, size = [], None, line.y, line.size
+        for g in line.glyphs:
+            ch = g.ch
+            if not (ch.isascii() and ch.isalnum()) or g.mark or abs(g.y - y) > 0.1 or g.size != size:
+                previous = None  # not a Latin letter or digit of the line's own run: no pair
+                continue
+            if previous is not None:
+                gaps.append(g.x0 - previous.x1)
+            previous = g
+        line.own_spacing = median(gaps) if gaps else None
+    return line.own_spacing
 
 
 def line_text(line, spacing=0.0):
@@ -230,16 +237,27 @@ def line_text(line, spacing=0.0):
     return "".join(out)
 
 
+_KINDS = {}
+
+
+def _kind(ch):
+    """What a space next to the character depends on: han | punct (Chinese) | word | ascii | other."""
+    kind = _KINDS.get(ch)
+    if kind is None:
+        kind = _KINDS[ch] = ("punct" if is_cjk_punct(ch) else "han" if is_han(ch) else "word" if is_word(ch)
+                             else "ascii" if ch.isascii() else "other")
+    return kind
+
+
 def is_space(a, b, glyph, spacing):
     """Is there a space between glyphs a and b (`glyph`: a space glyph is drawn between them)?"""
-    if is_cjk_punct(a.ch) or is_cjk_punct(b.ch):
-        return False
-    han_a, han_b = is_han(a.ch), is_han(b.ch)
-    if han_a and han_b:
+    kind_a, kind_b = _kind(a.ch), _kind(b.ch)
+    if kind_a == "punct" or kind_b == "punct" or kind_a == kind_b == "han":
         return False
     if glyph:
         return True
-    latin_a, latin_b = a.ch.isascii(), b.ch.isascii()
-    if (latin_a and latin_b) or (is_word(a.ch) and han_b) or (han_a and is_word(b.ch)) or (a.ch == "." and han_b):
-        return b.x0 - a.x1 - spacing > SPACE_GAP * max(a.size, b.size)
+    latin = kind_a in ("word", "ascii") and kind_b in ("word", "ascii")
+    if latin or (kind_a == "word" and kind_b == "han") or (kind_a == "han" and kind_b == "word") or (
+            a.ch == "." and kind_b == "han"):
+        return b.x0 - a.x1 - spacing > SPACE_GAP * (a.size if a.size > b.size else b.size)
     return False
