@@ -65,6 +65,7 @@ def summary(document):
     """A few lines per page: its columns, what it holds, and the running heads dropped."""
     out = []
     totals = dict.fromkeys(("heading", "paragraph", "decision", "footnote", "marker"), 0)
+    run_on = {id(part) for entry in document.blocks for part in entry["parts"][1:]}
     for layout in document.pages:
         counts = _page_counts(layout)
         for kind in totals:
@@ -75,14 +76,15 @@ def summary(document):
         out.append(head)
         if not layout.regions:
             continue
-        continued = sum(1 for b in layout.blocks if not b.opens and b.kind != "heading")
+        continued = sum(1 for b in layout.blocks if id(b) in run_on)
         notes = [b.number for b in layout.footnotes if b.number is not None]
         out.append(
             f"  headings {counts['heading']}, paragraphs {counts['paragraph']}, decision clauses "
-            f"{counts['decision']}" + (f" ({continued} run on from before)" if continued else "")
-            + f", footnotes {counts['footnote']}" + (f" ({_ranges(notes)})" if notes else "")
+            f"{counts['decision']}, footnotes {counts['footnote']}" + (f" ({_ranges(notes)})" if notes else "")
             + f", markers {counts['marker']}"
         )
+        if continued:
+            out.append(f"  {continued} block{'s' if continued > 1 else ''} running on from the column or page before")
         if layout.running:
             heads = ", ".join('"' + "".join(g.ch for g in row).strip() + '"' for row in layout.running)
             out.append(f"  running heads dropped: {heads}")

@@ -114,16 +114,23 @@ def _inspect(*args):
 
 
 def test_inspect_command_prints_a_summary_per_page():
+    # three_items (19 headings, 30 paragraphs and clauses, 24 notes) set by XeLaTeX in two columns
+    # of A5, notes at the foot of each column: item 50's nine notes on page 1, item 51's eight on
+    # page 2 and its last two on page 3 with item 52's five; on each page one paragraph or clause
+    # runs on from the column or page before (counted on both pages: 18 + 15 = 30 + 3).
     result = _inspect(_pdf("xelatex-three-2col"))
     assert (result.returncode, result.stderr, result.stdout.splitlines()) == (0, "", [
         "page 1 (420 × 595 pt): 2 columns",
-        "  headings 4, paragraphs 7, decision clauses 1 (1 run on from before), footnotes 9 (1–9), markers 9",
+        "  headings 4, paragraphs 7, decision clauses 1, footnotes 9 (1–9), markers 9",
+        "  1 block running on from the column or page before",
         '  running heads dropped: "09-25533(C)", "1"',
         "page 2 (420 × 595 pt): 2 columns",
-        "  headings 9, paragraphs 5, decision clauses 8 (1 run on from before), footnotes 8 (1–8), markers 8",
+        "  headings 9, paragraphs 5, decision clauses 8, footnotes 8 (1–8), markers 8",
+        "  1 block running on from the column or page before",
         '  running heads dropped: "09-25533(C)", "2"',
         "page 3 (420 × 595 pt): 2 columns",
-        "  headings 6, paragraphs 6, decision clauses 6 (1 run on from before), footnotes 7 (9–10, 1–5), markers 7",
+        "  headings 6, paragraphs 6, decision clauses 6, footnotes 7 (9–10, 1–5), markers 7",
+        "  1 block running on from the column or page before",
         '  running heads dropped: "09-25533(C)", "3"',
         "3 pages: headings 19, paragraphs 18, decision clauses 15, footnotes 24, markers 24",
     ])
