@@ -58,12 +58,23 @@ def _size_class(size):
 
 
 @dataclass
+class BodyBlock:
+    """A heading, paragraph or decision clause of the whole document: its parts on each page and
+    column it runs across, and the footnote areas placed after it in the chapter text."""
+
+    kind: str  # heading | paragraph | decision
+    parts: list  # pdf_blocks.Block, in reading order
+    notes: list = field(default_factory=list)  # pdf_blocks.NoteArea
+    text: str = ""  # markers as sentinels
+
+
+@dataclass
 class Document:
     """A PDF as the reader saw it: its pages, and the body blocks joined across columns and pages."""
 
-    pages: list
+    pages: list  # pdf_blocks.PageLayout
     style: Style
-    blocks: list  # [{"kind", "parts": [Block], "text", "notes": [NoteArea]}] in reading order
+    blocks: list  # BodyBlock, in reading order
     footnotes: list  # footnote Blocks in order, a note continued from the page before joined to its first part
 
 
@@ -105,20 +116,20 @@ def _join(layouts):
         for i, region in enumerate(layout.regions):
             for block in by_region.get(region, []):
                 last = joined[-1] if joined else None
-                if last is not None and last["kind"] == block.kind and _runs_on(last["parts"][-1], block):
-                    last["parts"].append(block)
+                if last is not None and last.kind == block.kind and _runs_on(last.parts[-1], block):
+                    last.parts.append(block)
                 else:
-                    joined.append({"kind": block.kind, "parts": [block], "notes": []})
+                    joined.append(BodyBlock(block.kind, [block]))
             pending += [area for area in layout.areas if area.region is region]
             # Notes set under one column may be the page's (under both): place them after the band.
             last_of_band = i + 1 == len(layout.regions) or layout.regions[i + 1].band != region.band
             if last_of_band and pending and joined:
-                joined[-1]["notes"] += pending
+                joined[-1].notes += pending
                 pending = []
     if pending and joined:
-        joined[-1]["notes"] += pending
+        joined[-1].notes += pending
     for entry in joined:
-        entry["text"] = join_pieces([b.text for b in entry["parts"]])
+        entry.text = join_pieces([b.text for b in entry.parts])
     return joined
 
 
@@ -134,16 +145,16 @@ def chapter_text(document):
     out, previous = [], None
     notes = {id(n): n for n in document.footnotes}
     for entry in document.blocks:
-        text = entry["text"]
-        if entry["kind"] != "heading":
+        text = entry.text
+        if entry.kind != "heading":
             out.append(f" {text} ")
-        elif previous is not None and previous["kind"] == "heading" and previous["text"].endswith(("：", ":")):
+        elif previous is not None and previous.kind == "heading" and previous.text.endswith(("：", ":")):
             # What a "…的决定：" heading introduces ("主席声明") stands unindented under it.
             out.append(text)
         else:
             out.append(f"  {text} ")
         previous = entry
-        for area in entry["notes"]:
+        for area in entry.notes:
             lines = [f" {b.number} {b.text} " for b in area.blocks if id(b) in notes]
             if lines:
                 out.append(SEPARATOR)

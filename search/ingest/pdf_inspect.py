@@ -55,7 +55,7 @@ def with_superscripts(text):
 
 def body_text(document):
     """The body in reading order, one heading, paragraph or decision clause a line, markers as superscripts."""
-    return "".join(with_superscripts(entry["text"]) + "\n" for entry in document.blocks)
+    return "".join(with_superscripts(entry.text) + "\n" for entry in document.blocks)
 
 
 # ---------------------------------------------------------------- the summary
@@ -65,7 +65,7 @@ def summary(document):
     """A few lines per page: its columns, what it holds, and the running heads dropped."""
     out = []
     totals = dict.fromkeys(("heading", "paragraph", "decision", "footnote", "marker"), 0)
-    run_on = {id(part) for entry in document.blocks for part in entry["parts"][1:]}
+    run_on = {id(part) for entry in document.blocks for part in entry.parts[1:]}
     for layout in document.pages:
         counts = _page_counts(layout)
         for kind in totals:
@@ -119,7 +119,7 @@ def _ranges(numbers):
 
 def page_boxes(document, layout):
     """Everything outlined on a page, labelled with its block's line in the --text output."""
-    index = {id(part): i for i, entry in enumerate(document.blocks, 1) for part in entry["parts"]}
+    index = {id(part): i for i, entry in enumerate(document.blocks, 1) for part in entry.parts}
     boxes = [Box(b.kind, f"{b.kind} {index.get(id(b), '')}".strip(), b.box) for b in layout.blocks]
     for note in layout.footnotes:
         label = f"footnote {note.number}" if note.number is not None else "footnote (continued)"
