@@ -6,6 +6,7 @@ pdf_chapter) rebuild the text from them. pdfium's own plain-text output is never
 nothing of columns, rules or raised digits.
 """
 import ctypes
+import re
 import unicodedata
 from pathlib import Path
 
@@ -65,10 +66,12 @@ def _open(path):
     data = read_bytes(path)
     if not data.lstrip().startswith(b"%PDF-"):
         raise CorpusError(path, "not a PDF file (no %PDF- header)")
-    if b"%%EOF" not in data[-2048:]:
+    end = _end_of_pdf(data)
+    if end is None:
         # pdfium repairs a cut file silently and reads the pages before the cut: refuse instead,
         # as an index of half a chapter would look complete.
         raise CorpusError(path, "the PDF is truncated (no %%EOF at its end)")
+    data = data[:end]  # bytes after the end of a whole PDF (a mail footer, padding) are not the PDF's
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -93,6 +96,21 @@ def render_pages(path, scale=2.0):
                 page.close()
     finally:
         pdf.close()
+
+
+def _end_of_pdf(data):
+    """Where a whole PDF ends in `data` (just past its last %%EOF), or None when it was cut: no %%EOF,
+    a last `startxref` pointing past it, or a linearized file shorter than it says (/L)."""
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        return None
+    xref = re.search(rb"startxref\s+(\d+)\s*$", data[max(0, end - 64):end])
+    if xref is not None and not int(xref.group(1)) < end:
+        return None  # points past where this part ends: the rest is missing (pdfium judges the others)
+    linearized = re.search(rb"/Linearized\b.*?/L\s+(\d+)", data[:1024], re.S)
+    if linearized and int(linearized.group(1)) > len(data):
+        return None
+    return end + len(b"%%EOF")
 
 
 def _read_pages(path, pdf, strict):
