@@ -39,7 +39,7 @@ from client import fetch, search  # noqa: E402
 TARGETS = ("whoosh", "tantivy", "peer")
 OURS = ("whoosh", "tantivy")
 EXPORT_PATH = "/search.csv?q=%E5%AE%89%E5%85%A8"  # 安全
-OPEN_CODE = ("import sys, time; from search.engines import open_engine; t = time.perf_counter(); "
+OPEN_CODE = ("import sys, time; from search.index.store import open_engine; t = time.perf_counter(); "
              "e = open_engine(sys.argv[1]); print(time.perf_counter() - t)")
 
 

@@ -1,20 +1,18 @@
 """The house by stages: every module imports only from its own stage or the stages below it, and
 no import (at module level or inside a function) closes a circle."""
 import ast
-from pathlib import Path
 
 from paths import ROOT
 
 PACKAGE = ROOT / "search"
-# Bottom to top, in the order the data flows. search.index.build drives the engines, so it stands
-# above them; the rest of search.index (store, documents, stats, progress) stands below them.
+# Bottom to top, in the order the data flows. The engines are the lowest floor of the index stage:
+# search.index makes their documents, drives their builds and opens their generations.
 STAGES = (
     ("base", ("search.errors", "search.config", "search.text", "search.words")),
     ("ingest", ("search.ingest",)),
     ("reference", ("search.reference",)),
-    ("index", ("search.index",)),
     ("engines", ("search.engines",)),
-    ("build", ("search.index.build",)),
+    ("index", ("search.index",)),
     ("query", ("search.query",)),
     ("web", ("search.web",)),
     ("app", ("search", "search.__main__")),

@@ -1,7 +1,9 @@
 """Search back ends behind one seam (django-haystack's shape: one base class, one module per engine).
 
 The seam holds only what differs per engine: writing a generation's engine files, and answering
-`match`, `count` and the look-ups. The query layer (search.query) parses what users type, calls
+`match`, `count` and the look-ups; and the contract of the documents every engine indexes
+(FACETS, CHAPTER_SHIFT). The engines are the lowest floor of the index stage: search.index
+makes their documents, drives their builds (build.py) and opens a generation (store.open_engine). The query layer (search.query) parses what users type, calls
 the engine and shapes the result; an engine never calls back up and never builds a URL. No
 engine's own objects leave its module.
 
@@ -20,7 +22,12 @@ import threading
 from dataclasses import dataclass
 
 from ..errors import IndexError_
-from ..index.store import ENGINE_DIR, read_manifest, version_of
+
+# The documents an engine indexes (search.index.documents makes them): one dict per record with
+# these facet fields, and `order` = chapter number << CHAPTER_SHIFT | position in the chapter.
+FACETS = ("country", "org", "meeting", "year", "kind", "charter")  # values of one facet OR, facets AND
+CHAPTER_SHIFT = 20  # records per chapter at most 2**20
+ENGINE_DIR = "engine"  # an engine's own files in a version folder (search.index.store)
 
 ENGINES = {"whoosh": "search.engines.whoosh:WhooshEngine", "tantivy": "search.engines.tantivy:TantivyEngine"}
 DEFAULT_ENGINE = "whoosh"
@@ -38,23 +45,6 @@ def engine_class(name=None):
     """The Engine subclass of engine `name` (see engine_name)."""
     module, _, cls = ENGINES[engine_name(name)].partition(":")
     return getattr(importlib.import_module(module), cls)
-
-
-def open_engine(index_dir, expected=None):
-    """Open the index version `index_dir` points to now, with the engine it was built with.
-
-    :param expected: an engine name the caller insists on (None: whichever built it).
-    :raises IndexError_: no index there, another engine's, or it cannot be read.
-    """
-    version = version_of(index_dir)
-    if version is None:
-        raise IndexError_(f"no index at {index_dir}: run `python -m search build` first")
-    manifest = read_manifest(version)
-    built_with = manifest.get("engine")
-    if expected is not None and built_with != engine_name(expected):
-        raise IndexError_(f"{index_dir}: built with {built_with}, not {engine_name(expected)}: "
-                          f"rebuild it with REPERTOIRE_ENGINE={engine_name(expected)} python -m search build")
-    return engine_class(built_with).open(version, manifest)
 
 
 @dataclass(frozen=True)

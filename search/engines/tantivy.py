@@ -29,9 +29,8 @@ from dataclasses import replace
 from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
 
 from ..errors import IndexError_
-from ..index.documents import FACETS
 from ..text import normalize, squash
-from . import LRU, Engine, Matches, build_procs, engine_files
+from . import FACETS, LRU, Engine, Matches, build_procs, engine_files
 
 RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol", "charter")
 FAST = set(FACETS)  # aggregated: fast (column) fields
@@ -54,6 +53,8 @@ def _schema():
     sb.add_text_field("chars", tokenizer_name="whitespace", index_option="freq")
     for name in ("order", "dateint", "datekey"):
         sb.add_integer_field(name, fast=True)
+    # 1 for the units that say something, 0 for a footnote that only cites: ranked lower in its group.
+    sb.add_integer_field("substantive", indexed=True)
     sb.add_bytes_field("data", stored=True)
     return sb.build()
 
@@ -75,7 +76,7 @@ def _tantivy_json(doc):
         "org": list(dict.fromkeys(doc["org"])), "symbol": list(dict.fromkeys(doc["symbol"])),
         "charter": list(dict.fromkeys(doc["charter"])),
         "grams": " ".join(map(operator.add, text, text[1:])), "chars": " ".join(text),
-        "order": doc["order"], "dateint": doc["dateint"],
+        "order": doc["order"], "dateint": doc["dateint"], "substantive": 0 if doc["cite_only"] else 1,
         "datekey": ((doc["dateint"] or UNDATED) << ORDER_BITS) | doc["order"],
         # Bytes fields take base64 in JSON; the record's JSON comes back as bytes.
         "data": base64.b64encode(doc["data"].encode("utf-8")).decode("ascii"),
@@ -171,22 +172,26 @@ def _key_only(term):
     return term.exact or not any(squash(w) for w in term.words) or tuple(term.words) == (term.key,)
 
 
+_SUBSTANTIVE = Query.term_query(SCHEMA, "substantive", 1)
+
+
 def _ranked(parsed, match):
-    """(`match` scored tier x TIER + its own BM25, TIER): tier 1 for a key of every clause, +1 for the
-    whole string.
+    """(`match` scored tier x TIER + substantive x TIER / 2 + its own BM25, TIER): tier 1 for a key of
+    every clause, +1 for the whole string; within a tier the units that say something come before
+    the footnotes that only cite.
 
     The match's own scores (BM25 of its phrases and terms) rank within a group: no second pass
-    over the postings. TIER is above any BM25 the query's terms can give, so groups never mix."""
+    over the postings. TIER / 2 is above any BM25 the query's terms can give, so groups never mix."""
     size = sum(len(t.key) + sum(len(w) for w in t.words) for t in parsed.positive)  # >= its terms
-    tier = max(1000.0, PER_TERM * size)
-    parts = [(Occur.Must, match)]
+    tier = 2 * max(1000.0, PER_TERM * size)
+    parts = [(Occur.Must, match), (Occur.Should, Query.const_score_query(_SUBSTANTIVE, tier / 2))]
     if not all(map(_key_only, parsed.positive)):
         exact_all = _must(*(_any(_string(t) for t in clause) for clause in parsed.clauses))
         parts.append((Occur.Should, Query.const_score_query(exact_all, tier)))
     # (When every term matches its string only, every match is in group 1: nothing to add.)
     if parsed.whole is not None:
         parts.append((Occur.Should, Query.const_score_query(_contains(parsed.whole.key), tier)))
-    return (match if len(parts) == 1 else Query.boolean_query(parts)), tier
+    return Query.boolean_query(parts), tier
 
 
 def _exact(parsed, record):

@@ -27,13 +27,12 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
 from ..errors import IndexError_
-from ..index.documents import CHAPTER_SHIFT, FACETS
 from ..text import bigrams, squash
-from . import LRU, Engine, Matches, build_procs, engine_files
+from . import CHAPTER_SHIFT, FACETS, LRU, Engine, Matches, build_procs, engine_files
 from .whoosh_write import TEXTS, write_index
 
 FACET_FIELDS = (*FACETS, "symbol", "chapter")
-TIER = 1e6  # score bonus per ranking group; BM25 stays far below it
+TIER = 1e6  # score bonus per ranking group; BM25 stays far below half of it
 POOL_SIZE = 8
 
 
@@ -116,6 +115,8 @@ class _Data:
             self.live[dead + offset] = False
         self.order = self._column(leaves, "order", ">i8")
         self.dateint = self._column(leaves, "dateint", ">i4")
+        # Within a ranking group, the units that say something come before the notes that only cite.
+        self.substantive = (self._column(leaves, "citeonly", ">i4") == 0).astype(np.float64)
         self.rank = np.argsort(np.argsort(self.order, kind="stable"), kind="stable")
         self.grams_len = self._column(leaves, "length", ">i4").astype(np.float32)
         self.avg_len = float(self.grams_len[self.live].mean()) if self.live.any() else 1.0
@@ -343,7 +344,8 @@ class WhooshEngine(Engine):
                         base &= m
                 counts[f] = data.facets[f].counts(base)
             if sort == "relevance":
-                keys = (data.rank[docs], -(tier[docs] * TIER + self._bm25(s, parsed, docs)))
+                scores = (tier[docs] + data.substantive[docs] / 2) * TIER + self._bm25(s, parsed, docs)
+                keys = (data.rank[docs], -scores)
             elif sort in ("date", "date_desc"):
                 dates = data.dateint[docs].astype(np.int64)
                 if sort == "date_desc":

@@ -72,6 +72,7 @@ SCHEMA = Schema(
     order=COLUMN(NumericColumn("q", default=0)),
     length=COLUMN(NumericColumn("i", default=0)),  # characters, spaces left out: BM25's document length
     dateint=COLUMN(NumericColumn("i", default=0)),
+    citeonly=COLUMN(NumericColumn("i", default=0)),  # 1: a footnote that only cites (ranked lower)
     data=STORED(),
 )
 
@@ -107,6 +108,7 @@ def _whoosh_document(doc):
         "symbol": ",".join(s.replace(",", " ") for s in doc["symbol"]),
         "charter": ",".join(doc["charter"]),
         "item": doc["item"], "order": doc["order"], "dateint": doc["dateint"], "data": doc["data"],
+        "citeonly": int(doc["cite_only"]),
     }
     for name in ("meeting", "year", "section"):
         if doc[name] is not None:

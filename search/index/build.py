@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engines import engine_class, engine_name
+from ..engines import CHAPTER_SHIFT, engine_class, engine_name
 from ..errors import CorpusError, IndexError_
 from ..ingest.files import chapter_key, read_bytes
 from ..reference.resolve import parse_chapter
 from . import store
-from .documents import CHAPTER_SHIFT, chapter_documents
+from .documents import chapter_documents
 from .progress import Progress
 from .stats import STATS_VERSION, chapter_stats, corpus_stats
 

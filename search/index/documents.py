@@ -16,17 +16,17 @@ A document is a plain dict. Engines decide how to index each field, never what i
     order     position in document order over the corpus (chapter number << 20 | position)
     cls, seq  "p" (headings, paragraphs, decisions) or "f" (footnotes), and the position among
               the chapter's records of that class: prev/next are look-ups of seq ± 1
+    cite_only True for a footnote that only cites (symbols, pages, speakers): relevance ranks it
+              below the other units of its ranking group
     data      the record as JSON, enough to render a hit without the corpus
 """
 import json
 
 from ..reference.charter import find_charter_refs
+from ..reference.citations import is_citation_only
 from ..reference.resolve import record_to_dict
 from ..reference.symbols import decision_document, record_symbols
 
-CHAPTER_SHIFT = 20  # records per chapter at most 2**20; order = chapter number << 20 | position
-# The fields searches narrow by: values of one facet combine with OR, facets with AND.
-FACETS = ("country", "org", "meeting", "year", "kind", "charter")
 
 
 def _record_dict(record, by_id, symbols, charter):
@@ -115,5 +115,6 @@ def record_to_document(record, by_id, cls, seq):
         "order": record.order,
         "cls": cls,
         "seq": seq,
+        "cite_only": record.kind == "footnote" and is_citation_only(record.text),
         "data": json.dumps(_record_dict(record, by_id, symbols, charter), ensure_ascii=False),
     }

@@ -17,12 +17,12 @@ import shutil
 import time
 from pathlib import Path
 
+from ..engines import ENGINE_DIR, engine_class, engine_name
 from ..errors import IndexError_
 
 MANIFEST = "manifest.json"
 STATS = "stats.json"
-ENGINE_DIR = "engine"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: cite_only (citation-only footnotes rank below the other units)
 
 
 def version_of(index_dir):
@@ -66,6 +66,23 @@ def built_with(index_dir):
         return read_manifest(version).get("engine") if version else None
     except IndexError_:
         return None
+
+
+def open_engine(index_dir, expected=None):
+    """Open the index version `index_dir` points to now, with the engine it was built with.
+
+    :param expected: an engine name the caller insists on (None: whichever built it).
+    :raises IndexError_: no index there, another engine's, or it cannot be read.
+    """
+    version = version_of(index_dir)
+    if version is None:
+        raise IndexError_(f"no index at {index_dir}: run `python -m search build` first")
+    manifest = read_manifest(version)
+    built_with = manifest.get("engine")
+    if expected is not None and built_with != engine_name(expected):
+        raise IndexError_(f"{index_dir}: built with {built_with}, not {engine_name(expected)}: "
+                          f"rebuild it with REPERTOIRE_ENGINE={engine_name(expected)} python -m search build")
+    return engine_class(built_with).open(version, manifest)
 
 
 def read_stats(version):

@@ -8,7 +8,7 @@ from datetime import date
 
 from ..config import MAX_PER_PAGE, MAX_RESULT_DEPTH, PAGE_SIZE
 from ..errors import QueryError
-from ..index.documents import FACETS
+from ..engines import FACETS
 from ..reference import gazetteer
 from ..reference.charter import charter_label, parse_charter_query
 

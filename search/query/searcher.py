@@ -8,8 +8,8 @@ import functools
 from dataclasses import dataclass, replace
 
 from ..config import PAGE_SIZE
-from ..engines import LRU, open_engine
-from ..index.store import read_stats
+from ..engines import LRU
+from ..index.store import open_engine, read_stats
 from ..reference.meetings import get_table
 from .params import RANGE, SearchParams
 from .result import run_search

@@ -83,6 +83,21 @@ def normalize_symbol(symbol):
     return symbol
 
 
+_CONNECTIVES = re.compile(r"分别为|以及|和|及|见|[\s\W\d]")
+
+
+def is_citation_only(text):
+    """True when a footnote says nothing but where: document symbols, 同上, pages and speakers.
+
+    Such a note ("S/PV.5007，第 8 页。") is found by every search for its document or speakers,
+    but a reader wants the paragraph that cites it first (search ranks it below them).
+
+    >>> [is_citation_only(t) for t in ("S/PV.5007，第 8 页(法国)。", "同上，第 5 页。", "分别为 S/PV.5282，第 17 页和 S/PV.5282(Resumption 1)，第 2 页。", "会议讨论详情，见第十三章。")]
+    [True, True, True, False]
+    """
+    return not _CONNECTIVES.sub("", _TOKEN.sub("", text))
+
+
 def _symbol(m):
     for group in ("pv", "prst", "sres", "sdoc", "ares", "adoc"):
         if m.group(group):

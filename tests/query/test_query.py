@@ -17,6 +17,7 @@ from search.__main__ import _result_text
 from search.query.snippets import make_snippet, match_spans
 from search.config import MAX_QUERY
 from search.query.syntax import parse_query
+from search.reference.citations import is_citation_only
 
 
 @pytest.fixture
@@ -475,3 +476,23 @@ def test_format_result_text(searcher):
 ])
 def test_count_is_the_total_of_the_search(searcher, params):
     assert searcher.count(params) == searcher.search(params).total
+
+
+# --- footnotes that only cite rank below the units that say something ----------------------------
+
+P = "000_433e06851ef59419.49.p"
+
+
+@pytest.mark.parametrize("q, first", [
+    # The heading and the paragraph naming the meeting, before the 18 notes "S/PV.5007，第 8 页。".
+    ("5007", [P + "4", P + "6"]),
+    # The statement's heading, its clauses and the decision recalling it, before the notes citing it.
+    ("S/PRST/2007/7", sorted(P + n for n in ("75", "87", "88", "89", "90", "91", "92", "113"))),
+    # A note that says something (who represented whom) is not demoted; "同上，第 9 页(法国)；…" is.
+    ("France", sorted(["000_433e06851ef59419.50.fn2", P + "11", P + "13", P + "83"])),
+])
+def test_notes_that_only_cite_rank_below_the_units_that_say_something(searcher, q, first):
+    hits = search(searcher, q=q, per_page=20).hits
+    cite_only = [h["kind"] == "footnote" and is_citation_only(h["text"]) for h in hits]
+    assert cite_only == [False] * len(first) + [True] * (len(hits) - len(first))
+    assert sorted(h["id"] for h in hits[:len(first)]) == sorted(first)
