@@ -99,3 +99,35 @@ def place_of(contents, key, seq):
             inside = [_part(key, e) for e in chapter["entries"] if e["first"] <= seq <= e["last"]]
             return [_chapter_part(chapter), *inside]
     return []
+
+
+def _level(entry):
+    return "section" if entry["section"] else "item"
+
+
+def neighbours(contents, part):
+    """(previous, next) part of the same level as `part` in the contents (None at either end),
+    looked for from `part` outwards: what it costs does not grow with the contents."""
+    at = next((i for i, c in enumerate(contents) if c["key"] == part.chapter), None)
+    if at is None:
+        return None, None
+    if part.level == "chapter":
+        return (_chapter_part(contents[at - 1]) if at > 0 else None,
+                _chapter_part(contents[at + 1]) if at + 1 < len(contents) else None)
+    entries = contents[at]["entries"]
+    here = next(i for i, e in enumerate(entries) if (e["item"], e["section"]) == (part.item, part.section))
+    found = []
+    for step in (-1, 1):
+        chapter, i, hit = at, here + step, None
+        while hit is None and 0 <= chapter < len(contents):
+            entries = contents[chapter]["entries"]
+            while hit is None and 0 <= i < len(entries):
+                if _level(entries[i]) == part.level:
+                    hit = _part(contents[chapter]["key"], entries[i])
+                i += step
+            chapter += step
+            if 0 <= chapter < len(contents):
+                i = 0 if step > 0 else len(contents[chapter]["entries"]) - 1
+        found.append(hit)
+    return tuple(found)
+

@@ -5,7 +5,7 @@ Everything here comes from the index's build-time statistics (search.index.stats
 cost the same at any size; a reading page looks up its page of records one by one. Nothing here
 imports Flask: links come from a `link(endpoint, **values)` callable (``url_for`` in the app).
 """
-from ..query.contents import chapter_title, contents_parts, place_of
+from ..query.contents import chapter_title, contents_parts, neighbours, place_of
 from ..query.facets import facet_label
 from . import urls
 from .records import decorate_record
@@ -88,17 +88,15 @@ def breadcrumbs(stats, chapter, seq, per_page, link, anchor=None):
 def reading_context(stats, part, records, params, path, pairs, link):
     """A chapter, item or section read in order, a page at a time, with its place and the parts
     next to it (the previous and next item or section)."""
-    parts = contents_parts(stats["contents"])
-    same = [p for p in parts if p.level == part.level]
-    at = next(i for i, p in enumerate(same) if p == part)
+    prev_part, next_part = neighbours(stats["contents"], part)
     crumbs = breadcrumbs(stats, part.chapter, part.first, params.per_page, link)
     total = part.last - part.first + 1
     return {
         "part": _part_dict(part, link),
         "chapter_title": chapter_title(next(c for c in stats["contents"] if c["key"] == part.chapter)),
         "crumbs": crumbs[:-1] if part.level != "chapter" else crumbs[:1],
-        "prev_part": _part_dict(same[at - 1], link) if at > 0 else None,
-        "next_part": _part_dict(same[at + 1], link) if at + 1 < len(same) else None,
+        "prev_part": _part_dict(prev_part, link) if prev_part else None,
+        "next_part": _part_dict(next_part, link) if next_part else None,
         "records": [decorate_record(r, link) for r in records], "total": total,
         "page": params.page, "per_page": params.per_page,
         "pagination": urls.pagination(path, pairs, params.page, params.per_page, total),

@@ -82,3 +82,21 @@ def test_a_chapter_that_names_itself_is_titled_by_its_number(tmp_path):
             ("chapter", "第十三章", "第十三章", 2), ("item", "项目 3", "与区域安排有关的项目", 2)]
     finally:
         searcher.close()
+
+
+@pytest.mark.parametrize("where, prev, next_", [
+    (("a",), None, ("b", None, None)),
+    (("b",), ("a", None, None), None),
+    (("a", 1), None, ("a", 2, None)),
+    (("a", 2), ("a", 1, None), ("b", 3, None)),  # across chapters
+    (("b", 3), ("a", 2, None), None),
+    (("a", 1, "A"), None, ("a", 1, "B")),
+    (("a", 1, "B"), ("a", 1, "A"), None),  # no section after B anywhere
+])
+def test_the_parts_next_to_a_part_are_of_its_level_across_chapters(where, prev, next_):
+    from search.query.contents import neighbours
+
+    def key(part):
+        return None if part is None else (part.chapter, part.item, part.section)
+
+    assert tuple(map(key, neighbours(CONTENTS, find_part(CONTENTS, *where)))) == (prev, next_)

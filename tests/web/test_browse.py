@@ -138,10 +138,16 @@ def test_a_reading_page_shows_each_paragraph_with_its_footnotes_and_its_neighbou
     assert args_of(find(response, "a", cls="next")[0]["href"]) == [("page", "2")]
 
 
-@pytest.mark.parametrize("path", [f"/read/{CHAPTER}/49/Z", "/read/nope", f"/read/{CHAPTER}/51",
-                                  f"/api/read/{CHAPTER}/49/E", f"/read/{CHAPTER}/abc"])
-def test_a_part_the_contents_lack_is_a_404(client, path):
-    assert client.get(path).status_code == 404
+@pytest.mark.parametrize("path, message", [
+    (f"/read/{CHAPTER}/49/Z", f"目录中没有“{CHAPTER}”的项目 49 Z 节。"),
+    ("/read/nope", "目录中没有“nope”。"),
+    (f"/read/{CHAPTER}/51", f"目录中没有“{CHAPTER}”的项目 51。"),
+    (f"/read/{CHAPTER}/abc", "找不到该页面或记录。"),
+])
+def test_a_part_the_contents_lack_is_a_404_that_says_so(client, path, message):
+    assert client.get("/api" + path).get_json() == {"error": message, "status": 404}
+    response = client.get(path)
+    assert response.status_code == 404 and find(response, "p", cls="error-message")[0].text == message
 
 
 def test_a_page_past_the_end_of_a_part_goes_to_its_last_page(client):
