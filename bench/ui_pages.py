@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.make_corpus import DEFAULT_OUT, make_corpus  # noqa: E402
 from search import create_app  # noqa: E402
 from search.index.build import build_index  # noqa: E402
-from search.index.store import version_of  # noqa: E402
+from search.index.store import built_with  # noqa: E402
 
 PATHS = [
     ("home", "/"),
@@ -39,9 +39,9 @@ PATHS = [
 
 def _index(n, engine):
     folder = DEFAULT_OUT / f"ui-{engine}-{n}" / "index"
-    if version_of(folder) is None:
+    if built_with(folder) != engine:  # none yet, or of an older format
         started = time.perf_counter()
-        build_index(make_corpus(n), folder, engine=engine)
+        build_index(make_corpus(n), folder, engine=engine, full=True)
         print(f"built {engine} x{n} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return folder
 

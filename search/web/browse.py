@@ -54,11 +54,8 @@ def home_context(stats, link):
 
 def part_url(part, link, **values):
     """The reading page of a chapter, item or section (search.query.contents.Part)."""
-    if part.level == "chapter":
-        return link("web.read_chapter", chapter=part.chapter, **values)
-    if part.level == "item":
-        return link("web.read_item", chapter=part.chapter, item=part.item, **values)
-    return link("web.read_section", chapter=part.chapter, item=part.item, section=part.section, **values)
+    where = {k: v for k, v in (("item", part.item), ("section", part.section)) if v is not None}
+    return link("web.read", chapter=part.chapter, **where, **values)
 
 
 def _part_dict(part, link):

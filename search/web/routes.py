@@ -342,50 +342,24 @@ def _reading_context(chapter, item=None, section=None):
     return browse.reading_context(searcher.stats, part, records, params, request.path, _pairs(), url_for)
 
 
-def _reading(endpoint, **where):
-    ctx = _reading_context(**where)
+@bp.route("/read/<chapter>", defaults={"item": None, "section": None})
+@bp.route("/read/<chapter>/<int:item>", defaults={"section": None})
+@bp.route("/read/<chapter>/<int:item>/<section>")
+def read(chapter, item, section):
+    """A chapter, an item or a section read in order, a page at a time."""
+    ctx = _reading_context(chapter, item, section)
     if not isinstance(ctx, dict):
         return ctx
-    return _respond("reading.html", ctx, json_url=urls.path_with_query(url_for(endpoint, **where), _pairs()))
+    where = {k: v for k, v in (("chapter", chapter), ("item", item), ("section", section)) if v is not None}
+    return _respond("reading.html", ctx, json_url=urls.path_with_query(url_for("web.api_read", **where), _pairs()))
 
 
-@bp.route("/read/<chapter>")
-def read_chapter(chapter):
-    """A chapter read in order, a page at a time."""
-    return _reading("web.api_read_chapter", chapter=chapter)
-
-
-@bp.route("/read/<chapter>/<int:item>")
-def read_item(chapter, item):
-    """An item read in order, a page at a time."""
-    return _reading("web.api_read_item", chapter=chapter, item=item)
-
-
-@bp.route("/read/<chapter>/<int:item>/<section>")
-def read_section(chapter, item, section):
-    """A section read in order, a page at a time."""
-    return _reading("web.api_read_section", chapter=chapter, item=item, section=section)
-
-
-@bp.route("/api/read/<chapter>")
-def api_read_chapter(chapter):
-    """The JSON of /read/<chapter>."""
-    return _json(_reading_context(chapter))
-
-
-@bp.route("/api/read/<chapter>/<int:item>")
-def api_read_item(chapter, item):
-    """The JSON of /read/<chapter>/<item>."""
-    return _json(_reading_context(chapter, item))
-
-
+@bp.route("/api/read/<chapter>", defaults={"item": None, "section": None})
+@bp.route("/api/read/<chapter>/<int:item>", defaults={"section": None})
 @bp.route("/api/read/<chapter>/<int:item>/<section>")
-def api_read_section(chapter, item, section):
-    """The JSON of /read/<chapter>/<item>/<section>."""
-    return _json(_reading_context(chapter, item, section))
-
-
-def _json(ctx):
+def api_read(chapter, item, section):
+    """The JSON of /read/…"""
+    ctx = _reading_context(chapter, item, section)
     return jsonify(ctx) if isinstance(ctx, dict) else ctx
 
 

@@ -18,7 +18,8 @@ XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 # --- every page ------------------------------------------------------------------------------
 
 PAGES = ["/", f"/search?q={QUERY}", "/search?q=", f"/p/{PARAGRAPH}", f"/p/{FOOTNOTE}", "/doc/S/PV.5007",
-         "/doc/S/PV.5007(Resumption 1)", "/meeting/5007", "/search?q=zzzzqqq", "/no-such-page"]
+         "/doc/S/PV.5007(Resumption 1)", "/meeting/5007", "/search?q=zzzzqqq", "/search?q=faguo", "/contents",
+         f"/read/{CHAPTER}", f"/read/{CHAPTER}/49/B?page=2", "/no-such-page"]
 
 
 @pytest.mark.parametrize("url", PAGES + ["/api/search?q=和平", f"/api/p/{PARAGRAPH}", "/opensearch.xml",
@@ -48,6 +49,8 @@ def test_pages_have_no_inline_script_or_style_and_link_opensearch_and_favicon(cl
 
 @pytest.mark.parametrize("url, json_url", [
     (f"/search?q={QUERY}&country=FRA", f"/api/search?q={QUERY}&country=FRA"),
+    ("/contents", "/api/contents"),
+    (f"/read/{CHAPTER}/49/B?page=2", f"/api/read/{CHAPTER}/49/B?page=2"),
     (f"/p/{PARAGRAPH}", f"/api/p/{PARAGRAPH}"),
     ("/meeting/5007", "/api/meeting/5007"),
     ("/doc/S/PV.5007", "/api/doc/S/PV.5007"),
