@@ -81,3 +81,10 @@ def test_text_colour_has_aa_contrast_on_every_surface_it_may_stand_on(selector, 
 def test_the_permalink_mark_of_a_meeting_page_is_readable():
     (decl,) = [d for sel, d in RULES if sel == ".para-link"]
     assert min(contrast(rgb(decl["color"]), s) for s in SURFACES.values()) >= AA
+
+
+def test_the_edges_of_inputs_and_checkboxes_have_3_to_1_on_every_surface():
+    # WCAG 1.4.11: what shows where a control is must stand out 3:1.
+    edges = [d.get("border") for sel, d in RULES if sel.startswith(('input[type="search"]', ".facet-toggle .box"))]
+    assert edges == ["1px solid var(--control)", "1.5px solid var(--control)"]
+    assert min(contrast(rgb("var(--control)"), s) for s in SURFACES.values()) >= 3
