@@ -39,18 +39,16 @@ def direct_links(q, link, count_of):
 
 def search_context(result, path, pairs, link, export_paths):
     """Everything the results page shows: the result dict plus facet, chip, sort and page links."""
-    pairs = urls.pairs_of(pairs)
+    pairs = _applied(urls.pairs_of(pairs), result.get("filters") or {})
     facets = result.get("facets") or {}
     ctx = dict(result)
     ctx["hits"] = [decorate_record(h, link) for h in result.get("hits", ())]
+    toggles = urls.FacetToggles(path, pairs, canonical_filter)
     ctx["facets"] = {
-        name: [
-            {**item, "toggle_url": urls.facet_toggle_url(path, pairs, name, item["value"], item.get("selected"),
-                                                         canonical_filter),
-             # A meeting's label is "第 5007 次会议 · 2004年7月20日": the page keeps each part on one line.
-             "label_parts": item["label"].split(" · ")}
-            for item in facets.get(name, ())
-        ]
+        name: [{**item, "toggle_url": toggles.url(name, item["value"], item.get("selected")),
+                # A meeting's label is "第 5007 次会议 · 2004年7月20日": the page keeps each part on one line.
+                "label_parts": item["label"].split(" · ")}
+               for item in facets.get(name, ())]
         for name in FACETS  # every facet, even empty: the API promises all five keys
     }
     ctx["facet_titles"] = FACET_TITLES
@@ -83,6 +81,17 @@ def search_context(result, path, pairs, link, export_paths):
     ctx["date_to"] = dict(pairs).get("to", "")
     ctx["exports"] = {fmt: urls.path_with_query(p, urls.without_page(pairs)) for fmt, p in export_paths.items()}
     return ctx
+
+
+def _applied(pairs, filters):
+    """The pairs minus the filter values the search did not apply (over the cap: SearchParams), so that
+    chips and links carry what was searched."""
+    out = []
+    for k, v in pairs:
+        if k in FACETS and str(v).strip() and canonical_filter(k, v) not in filters.get(k, ()):
+            continue
+        out.append((k, v))
+    return out
 
 
 def query_terms(terms):

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from pagescan import args_of, find, get_ok
+from html_scan import args_of, find, get_ok
 
 CHAPTER = "000_433e06851ef59419"
 READ = f"/read/{CHAPTER}"
@@ -145,7 +145,7 @@ def test_a_reading_page_shows_each_paragraph_with_its_footnotes_and_its_neighbou
     (f"/read/{CHAPTER}/abc", "找不到该页面或记录。"),
 ])
 def test_a_part_the_contents_lack_is_a_404_that_says_so(client, path, message):
-    assert client.get("/api" + path).get_json() == {"error": message, "status": 404}
+    assert client.get("/api" + path).get_json() == {"error": message, "status": 404, "code": "not_found"}
     response = client.get(path)
     assert response.status_code == 404 and find(response, "p", cls="error-message")[0].text == message
 

@@ -3,7 +3,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from pagescan import find, get_ok
+from html_scan import find, get_ok
 
 FRANCE = {"kind": "sound", "text": "法国", "q": "", "count": 28, "url": "/search?country=FRA"}
 

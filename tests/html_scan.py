@@ -1,4 +1,4 @@
-"""A small HTML scanner (stdlib only) for the page tests: elements by tag, class and attributes."""
+"""A small HTML scanner (stdlib only): the elements of a page by tag, class, attributes and what holds them."""
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
