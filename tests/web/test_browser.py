@@ -452,6 +452,7 @@ def test_suggestions_say_how_many_records_each_leads_to(browser):
     ("contents", "/", "contents"),
     ("reading", "/", "reading"),
     ("nearest", "/search?q=faguo", "nearest"),
+    ("api-docs", "/", "docs"),
 ])
 def test_the_new_pages_are_reached_as_a_reader_would_and_fit(browser, shots, page, path, check):
     driver, base, name = browser
@@ -466,6 +467,10 @@ def test_the_new_pages_are_reached_as_a_reader_would_and_fit(browser, shots, pag
         _wait(driver, lambda d: urlsplit(d.current_url).path.endswith("/49/B"))
         assert _css(driver, "h1").text.startswith("B 节") and len(_all(driver, ".meeting-record")) == 20
         assert [a.text for a in _all(driver, ".breadcrumbs a")] == ["目录", "章节（项目 49–50）", "项目 49"]
+    if check == "docs":  # from the footer of any page
+        _click(driver, next(a for a in _all(driver, ".site-footer a") if a.text == "接口文档"))
+        _wait(driver, lambda d: urlsplit(d.current_url).path == "/api/docs")
+        assert _css(driver, "h1").text.startswith("接口文档") and _all(driver, "a[href='#schema-Reading']")
     if check == "nearest":
         assert "".join(_css(driver, ".did-you-mean").text.split()) == "您是不是要找：法国28条"
     _assert_fits(driver, name)
