@@ -224,7 +224,6 @@ def _search_context():
     pages.expansion_counts(ctx["expansions"], result["total"], lambda f, v: searcher.count_filtered(params, f, v))
     alternatives = searcher.alternatives(params) if not result["total"] else []
     ctx["nearest"] = pages.alternatives_context(alternatives, ctx["chips"], url_for("web.search"), _pairs())
-    ctx["permalink"] = request.host_url.rstrip("/") + urls.path_with_query(url_for("web.search"), _pairs())
     return ctx
 
 
@@ -234,6 +233,8 @@ def search():
     if request.args.get("format") in ("csv", "json"):
         return export_csv() if request.args["format"] == "csv" else export_json()
     ctx = _search_context()
+    # The page's own address, for its copy button (absolute, so not in the JSON: it names the host).
+    ctx["permalink"] = request.host_url.rstrip("/") + urls.path_with_query(url_for("web.search"), _pairs())
     return _respond("search.html", ctx, json_url=urls.path_with_query(url_for("web.api_search"), _pairs()))
 
 

@@ -48,7 +48,7 @@ def test_the_results_page_has_a_copy_link_button_for_its_own_address(client):
     (button,) = find(response, "button", cls="copy-link")
     assert (button["data-copy-target"], "hidden" in button.attrs, "hidden" in link.attrs) == ("page-link", True, True)
     assert find(response, "script", src="/static/copy.js")
-    assert client.get(url.replace("/search", "/api/search")).get_json()["permalink"] == link["value"]
+    assert "permalink" not in client.get(url.replace("/search", "/api/search")).get_json()  # it names the host
 
 
 # --- what the page says back ----------------------------------------------------------------------------
