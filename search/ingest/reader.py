@@ -167,7 +167,8 @@ class _ChapterReader:
             return True
         if any(p.match(line.raw) for p in (ITEM_HEADING, SECTION_HEADING, DECISION_HEADING)):
             return False
-        if current is not None and not current.complete and line.lead < 2:
+        # A reader that knows where markers are (the PDF reader) writes each footnote on one line.
+        if current is not None and not current.complete and line.lead < 2 and not self.explicit_markers:
             if current.page == self.page and self._resumes_on_next_page(i, current):
                 return False
             current.pieces.append(line.raw)
@@ -210,10 +211,15 @@ class _ChapterReader:
             return None, None
         item = self.items[self.fn_item_index]
         last = self.footnotes[-1].number if self.footnotes and self.footnotes[-1].item == item else 0
+        if number == 1:
+            # The first note of an item: of the item whose body cites a marker 1, among those
+            # begun so far that have no notes yet (an item may have none), else of the next one.
+            first = self.fn_item_index if last == 0 else self.fn_item_index + 1
+            candidates = range(first, len(self.items))
+            k = next((k for k in candidates if 1 in self.cited.get(self.items[k], ())), first)
+            return (k, self.items[k]) if k < len(self.items) else (None, None)
         if number == last + 1:
             return self.fn_item_index, item
-        if number == 1 and self.fn_item_index + 1 < len(self.items):
-            return self.fn_item_index + 1, self.items[self.fn_item_index + 1]
         return None, None
 
     # -- body
