@@ -34,6 +34,7 @@ class Term:
     words: tuple[str, ...]
     # (facet, value) pairs whose units the term finds too: ("symbol", "S/RES/1631(2005)"), ("charter", "art53")
     facets: tuple[tuple[str, str], ...] = ()
+    added: bool = False  # not typed: another spelling of what a typed term names (France -> 法国)
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,11 @@ _FIELD = re.compile(r"^-?[A-Za-z_]+:\S")
 _QUOTES = '"＂'
 
 
-def _term(text, exact, facets=()):
+def _term(text, exact, facets=(), added=False):
     key = squash(normalize(text))
     if not key:
         return None
-    return Term(text, key, exact, tuple(dict.fromkeys(w for w in segment(text))), facets)
+    return Term(text, key, exact, tuple(dict.fromkeys(w for w in segment(text))), facets, added)
 
 
 def _read(text, quoted, readings):
@@ -68,7 +69,8 @@ def _read(text, quoted, readings):
         term = _term(text, quoted)
         return (term,) if term else ()
     readings.append(reading)
-    return tuple(t for t in (_term(text, False, reading.facets), *(_term(a, True) for a in reading.texts)) if t)
+    return tuple(t for t in (_term(text, False, reading.facets), *(_term(a, True, added=True) for a in reading.texts))
+                 if t)
 
 
 def _split(raw, notices):
