@@ -112,7 +112,7 @@ def _label_json(app, facet, value):
     from search.query.facets import facet_label
 
     zh, en = facet_label(facet, value)
-    return app.json.dumps({"label": zh, "label_en": en})[1:-1]
+    return app.json.dumps({"label": zh, "label_en": en, "label_parts": zh.split(" · ")})[1:-1]
 
 
 def build(paths, db_path, procs=2):
@@ -281,7 +281,8 @@ class FastPeer:
             items = []
             for v, n in sorted(values.items(), key=lambda vn: (-vn[1], (int(vn[0]), "") if vn[0].isdigit() else (0, vn[0]))):
                 known = self.values.get(self.codes.get((f, v)))
-                label = known[2] if known else f'"label": {_json_str(v)}, "label_en": {_json_str(v)}'
+                label = known[2] if known else (f'"label": {_json_str(v)}, "label_en": {_json_str(v)}, '
+                                                f'"label_parts": [{_json_str(v)}]')
                 if v in selected:
                     toggle = _json_str(urls.path_with_removed_args(path, kept, [(f, v)]))
                 else:
@@ -297,12 +298,13 @@ class FastPeer:
         head = {
             "total": total, "page": page, "per_page": per_page, "query": q, "segmented": terms,
             "terms": [{"text": t, "words": [t], "exact": False, "exclude": False, "or": False} for t in terms],
+            "query_terms": [{"text": t, "exact": False, "exclude": False, "or": False} for t in terms],
             "notices": [], "expansions": [], "sort": "relevance" if terms else "document", "filters": filters,
             "pages": pages, "facet_titles": FACET_TITLES, "chips": [], "clear_url": None,
             "sorts": urls.sort_links(path, pairs, "relevance"),
             "pagination": urls.pagination(path, pairs, page, per_page, total),
             "form_hidden": urls.hidden_inputs(pairs, exclude=("q",)), "range_hidden": [], "date_from": "",
-            "date_to": "", "exports": {}, "suggestions": [], "direct_links": [], "nearest": [],
+            "date_to": "", "exports": {}, "direct_links": [], "nearest": [],
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
         }
         text = json.dumps(head, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
