@@ -11,17 +11,20 @@ import hashlib
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..engines import CHAPTER_SHIFT, engine_class, engine_name
 from ..errors import CorpusError, IndexError_
 from ..ingest.files import chapter_key, read_bytes
 from ..reference.resolve import parse_chapter
-from . import store
+from ..reference.glossary import write_dictionary
+from . import encoder, store, vectors
 from .documents import chapter_documents
 from .progress import Progress
 from .stats import chapter_stats, corpus_stats
+
+DICTIONARY = "cedict.tsv"  # CC-CEDICT's English -> Chinese table (search.reference.glossary), per generation
 
 @dataclass(frozen=True)
 class ChapterJob:
@@ -32,6 +35,7 @@ class ChapterJob:
     sha256: str
     seq: int
     strict: bool = False
+    vectors: str | None = None  # the build folder's vectors folder: embed the chapter's units there
 
 
 @dataclass
@@ -48,6 +52,9 @@ def load_chapter(job):
     """Parse one chapter into documents and its manifest entry (run in any process)."""
     corpus = parse_chapter(job.path, order_start=job.seq << CHAPTER_SHIFT, strict=job.strict)
     documents = list(chapter_documents(corpus))
+    # Embedded here, in the builder's worker processes, chapter by chapter: the encoder's time is
+    # most of a build's, and each worker runs it on its own core.
+    embedded = vectors.write_chapter_vectors(job.vectors, job.key, documents) if job.vectors else 0
     summary = {
         "key": job.key, "path": job.path, "sha256": job.sha256, "seq": job.seq,
         "units": len(documents),
@@ -56,6 +63,7 @@ def load_chapter(job):
         "warnings": list(corpus.warnings),
         "repertoire_chapter": corpus.repertoire_chapter,
         "first_id": documents[0]["id"] if documents else None,
+        "embedded": embedded,  # texts this build embedded (the others came from the cache)
     }
     return LoadedChapter(job, documents, list(corpus.warnings), summary)
 
@@ -154,9 +162,18 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
         summaries = {}
         try:
             tmp = store.new_build_folder(index_dir, base)
+            jobs = [replace(job, vectors=str(tmp / vectors.FOLDER)) for job in jobs]
+            if jobs:
+                encoder.warm_up()  # before the workers fork: they share the model's pages
+            for key in remove:
+                vectors.remove_chapter_vectors(tmp / vectors.FOLDER, key)
             cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
                       on_chapter=lambda s: _indexed(s, summaries, progress))
             chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
+            progress.stage(f"vectors: {vectors.assemble(tmp, [c['key'] for c in chapters])} units "
+                           f"({sum(s.get('embedded', 0) for s in summaries.values())} embedded by this build)")
+            if not (tmp / DICTIONARY).is_file():
+                write_dictionary(tmp / DICTIONARY)
             store.write_json(tmp / store.STATS, corpus_stats(chapters))
             store.write_json(tmp / store.MANIFEST, {
                 "format": store.FORMAT_VERSION, "engine": name, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -11,6 +11,7 @@ from ..errors import QueryError
 from ..engines import FACETS
 from ..reference import gazetteer
 from ..reference.charter import charter_label, parse_charter_query
+from ..reference.glossary import drop_name
 
 DEFAULT_PER_PAGE = PAGE_SIZE
 FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year": "年份", "kind": "类型",
@@ -38,6 +39,7 @@ class SearchParams:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     sort: str = "relevance"
+    drop: tuple[str, ...] = ()  # former bodies not to search with their successors' names (非统组织)
 
     @classmethod
     def from_mapping(cls, mapping, default_per_page=DEFAULT_PER_PAGE):
@@ -68,6 +70,7 @@ class SearchParams:
             kind=_values(get("kind"), "kind", _kind),
             charter=_values(get("charter"), "charter", _charter),
             date_from=date_from, date_to=date_to, page=page, per_page=per_page, sort=sort,
+            drop=_values(get("drop"), "drop", _drop),
         )
 
     def filters(self):
@@ -174,6 +177,13 @@ def _kind(value):
     if value not in KINDS:
         raise QueryError(f"kind：应为 {'、'.join(KINDS)} 之一，而不是 {value[:40]!r}", "kind")
     return value
+
+
+def _drop(value):
+    name = drop_name(value)
+    if name is None:
+        raise QueryError(f"drop：应为可去掉的前身组织名称（如 非统组织），而不是 {value[:40]!r}", "drop")
+    return name
 
 
 def _charter(value):

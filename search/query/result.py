@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 
 from .facets import facet_values
+from .matching import how_matched
+from .meaning import related_units
 from .params import MAX_RESULT_DEPTH, SearchParams
 from .snippets import highlight_strings, make_snippet, match_spans
 from .syntax import parse_query
@@ -24,6 +26,8 @@ class SearchResult:
     notices: tuple[str, ...] = ()
     sort: str = "relevance"  # the order used: "document" when there is nothing to rank by
     readings: tuple = ()     # what terms were also read as: names, documents, Charter articles
+    # Units close in meaning that the words do not find (search.query.meaning), on the words' last page.
+    related: tuple[dict, ...] = ()
 
     def to_dict(self):
         """The JSON of GET /api/search (plus `terms`, `filters` and `pages` for the HTML page)."""
@@ -41,6 +45,8 @@ class SearchResult:
             "notices": list(self.notices),
             "expansions": [{"text": r.notice, "facet": r.filter[0] if r.filter else None,
                             "value": r.filter[1] if r.filter else None} for r in self.readings],
+            "predecessors": _predecessors(self.readings),
+            "related": [dict(h) for h in self.related],
             "sort": self.sort,
             "filters": {**{f: list(v) for f, v in p.filters().items()},
                         **({"from": p.date_from} if p.date_from else {}),
@@ -49,10 +55,20 @@ class SearchResult:
         }
 
 
+def _predecessors(readings):
+    """The former bodies a search includes or left out: [{"names", "drop", "dropped"}]."""
+    out = []
+    for r in readings:
+        for names, dropped in ((r.predecessors, False), (r.dropped, True)):
+            if names:
+                out.append({"names": list(names), "drop": min(names, key=len), "dropped": dropped})
+    return out
+
+
 def _describe(parsed):
     out = []
     for clause in parsed.clauses:
-        for alt, term in enumerate(clause):
+        for alt, term in enumerate(t for t in clause if not t.senses):
             out.append({"text": term.text, "words": list(term.words), "exact": term.exact,
                         "exclude": False, "or": alt > 0})
     for term in parsed.excluded:
@@ -65,6 +81,16 @@ def _hit(record, exact, parsed):
     strings = highlight_strings(parsed, d["text"]) if parsed.clauses else []
     d["snippet"] = make_snippet(d["text"], match_spans(d["text"], strings))
     d["exact"] = bool(exact) if parsed.clauses else None
+    d["match"] = how_matched(d, parsed)
+    return d
+
+
+def _related(item):
+    d = dict(item.record)
+    d["snippet"] = make_snippet(d["text"], [])
+    d["exact"] = False
+    d["match"] = "meaning"
+    d["cosine"] = round(item.cosine, 3)
     return d
 
 
@@ -73,14 +99,23 @@ def result_sort(parsed, params):
     return params.sort if parsed.clauses or params.sort != "relevance" else "document"
 
 
-def run_search(engine, params):
-    """Search `engine` (a search.engines.Engine): the page of hits, the total, facets and notices."""
+def run_search(engine, params, vectors=None, dictionary=None):
+    """Search `engine` (a search.engines.Engine): the page of hits, the total, facets and notices.
+
+    :param vectors: the generation's search.index.vectors.Vectors: on the last page of the words'
+                    hits (sorted by relevance), the units close in meaning that they do not find.
+    :param dictionary: the generation's CC-CEDICT table (search.reference.glossary.Dictionary).
+    """
     started = time.perf_counter()
-    parsed = parse_query(params.q)
+    parsed = parse_query(params.q, params.drop, dictionary)
     sort = result_sort(parsed, params)
     matches = engine.match(parsed, params, sort)
     hits = tuple(_hit(record, exact, parsed) for record, exact in matches.hits)
     segmented = tuple(w for t in parsed.positive for w in t.words)
+    last_page = max(1, -(-min(matches.total, MAX_RESULT_DEPTH) // params.per_page))
+    related = ()
+    if sort == "relevance" and params.page == last_page and matches.total <= MAX_RESULT_DEPTH:
+        related = tuple(map(_related, related_units(engine, vectors, parsed, params, params.q)))
     return SearchResult(params, matches.total, (time.perf_counter() - started) * 1000, segmented,
                         _describe(parsed), hits, facet_values(matches.counts, params), parsed.notices, sort,
-                        parsed.readings)
+                        parsed.readings, related)

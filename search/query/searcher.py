@@ -7,11 +7,18 @@ layer and the command line hold.
 import functools
 from dataclasses import replace
 
+from pathlib import Path
+
 from ..config import PAGE_SIZE
+from ..index import encoder
+from ..index.build import DICTIONARY
 from ..index.store import open_engine, read_stats
+from ..index.vectors import Vectors
+from ..reference.glossary import Dictionary
 from ..reference.meetings import get_table
 from .params import SearchParams
 from .result import run_search
+from .similar import similar_records
 from .suggest import SuggestIndex, nearest_queries, suggestions_from_stats
 from .syntax import parse_query
 
@@ -26,6 +33,14 @@ class Searcher:
         # What the home page shows, computed when the index was built (search.index.stats).
         self.stats = read_stats(engine.version)
         self._chapter_index = {c["key"]: i for i, c in enumerate(engine.chapters)}
+        # The units' meaning (search.index.vectors), memory-mapped; None for an index without them.
+        self.vectors = Vectors.open(engine.version)
+        path = Path(engine.version) / DICTIONARY
+        self.dictionary = Dictionary(path, has=self._has) if path.is_file() else None
+
+    def _has(self, term):
+        """True when some unit holds `term` (a dictionary's word is offered only then)."""
+        return self.engine.count(parse_query(f'"{term}"'), SearchParams()) > 0
 
     def close(self):
         """Release the engine's files."""
@@ -38,11 +53,15 @@ class Searcher:
 
     def search(self, params):
         """The page of hits, the total, facets and notices -> search.query.result.SearchResult."""
-        return run_search(self.engine, params)
+        return run_search(self.engine, params, self.vectors, self.dictionary)
 
     def count(self, params):
         """How many units a search finds."""
-        return self.engine.count(parse_query(params.q), params)
+        return self.engine.count(parse_query(params.q, params.drop, self.dictionary), params)
+
+    def similar(self, record_id):
+        """Up to 10 records close in meaning to a record (search.query.similar), or [] ."""
+        return similar_records(self.engine, self.vectors, record_id)
 
     def nearest(self, params, wanted=5):
         """The empty state: [(query, total)] near `params.q` that do have hits (same filters)."""
@@ -96,7 +115,9 @@ class Searcher:
     def warm_up(self):
         """Load what the first request would otherwise wait for (jieba, the meetings table, caches)."""
         get_table()
+        encoder.warm_up()
         self.search(SearchParams(q="安全理事会 合作 France", per_page=1))
+        self.search(SearchParams(q="peacekeeping 维和", per_page=1, page=1))
         self.suggestions.complete("an")
 
 
