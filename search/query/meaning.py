@@ -49,9 +49,10 @@ def wants_meaning(parsed):
     return all(any(c.isalpha() for c in t.key) and not any(c.isdigit() for c in t.key) for t in typed)
 
 
-def related_units(engine, vectors, parsed, params, raw, floor=FLOOR, limit=RELATED):
+def related_units(engine, vectors, parsed, params, raw, floor=None, limit=RELATED):
     """The units close in meaning to the query that its words do not find (filters and exclusions
-    applied), best first: a tuple of Related."""
+    applied), best first: a tuple of Related. `floor`: FLOOR unless given."""
+    floor = FLOOR if floor is None else floor
     if vectors is None or not len(vectors) or not wants_meaning(parsed):
         return ()
     rows, cosines = vectors.nearest(embed_query(meaning_text(raw, parsed)), CANDIDATES)

