@@ -20,6 +20,8 @@ naming a document, a Charter article or a number: those name what they find.
 """
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..index.encoder import embed_query
 
 FLOOR = 0.20
@@ -47,6 +49,18 @@ def wants_meaning(parsed):
     if not typed or any(t.exact or t.facets for t in typed):
         return False
     return all(any(c.isalpha() for c in t.key) and not any(c.isdigit() for c in t.key) for t in typed)
+
+
+def by_meaning(vectors, records, raw, parsed):
+    """`records` ordered by their cosine with the query (those without a vector last, in their order)."""
+    if vectors is None or not records:
+        return list(records)
+    query = embed_query(meaning_text(raw, parsed)).astype(np.float32)
+    rows = [vectors.row(r["id"]) for r in records]
+    score = [float(np.asarray(vectors.matrix[row], dtype=np.float32) @ query) if row is not None else -2.0
+             for row in rows]
+    order = sorted(range(len(records)), key=lambda i: (-score[i], i))
+    return [records[i] for i in order]
 
 
 def related_units(engine, vectors, parsed, params, raw, floor=None, limit=RELATED):

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field, replace
 
 from .facets import facet_values
 from .matching import how_matched
-from .meaning import RELATED, related_units
+from .meaning import RELATED, by_meaning, related_units
 from .params import MAX_RESULT_DEPTH, SearchParams
 from .snippets import highlight_strings, make_snippet, match_spans
 from .syntax import parse_query, relaxed
 
 RELAX_BELOW = 10  # the words' hits under which units missing one concept are offered (partial)
+PARTIAL = 50      # of those, the best by their words looked at (then ordered by meaning)
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,9 @@ def _supplement(engine, vectors, parsed, params, total):
     out = []
     loose = relaxed(parsed) if total < RELAX_BELOW else None
     if loose is not None:
-        found = engine.match(loose, replace(params, page=1, per_page=RELATED + total), "relevance").hits
-        out = [_related(r, parsed) for r in engine.outside(parsed, params, [r["id"] for r, _ in found])]
+        found = engine.match(loose, replace(params, page=1, per_page=PARTIAL), "relevance").hits
+        partial = engine.outside(parsed, params, [r["id"] for r, _ in found])
+        out = [_related(r, parsed) for r in by_meaning(vectors, partial, params.q, parsed)]
     seen = {d["id"] for d in out}
     for item in related_units(engine, vectors, parsed, params, params.q):
         if item.record["id"] not in seen:

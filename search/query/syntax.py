@@ -207,19 +207,28 @@ def parse_query(raw, drop=(), dictionary=None):
                        tuple(dict.fromkeys(readings)))
 
 
-def relaxed(parsed):
-    """The query with one concept of each translated or expanded term left out in turn (units holding
-    all its concepts but one: "维和部队快速部署" without 快速), or None when no term has two concepts."""
-    def loosen(term):
-        if len(term.senses) < 2:
-            return (term,)
-        return tuple(Term(term.text, term.key, False, (), (), term.senses[:i] + term.senses[i + 1:])
-                     for i in range(len(term.senses)))
+def _concepts(clause):
+    """The concepts of a one-term clause: a sense's groups, else the typed term's words (unquoted)."""
+    senses = [t for t in clause if t.senses]
+    if senses:
+        return senses[0].senses
+    typed = clause[0]
+    return () if typed.exact or len(clause) > 1 else tuple((squash(w),) for w in typed.words if squash(w))
 
-    if not any(len(t.senses) > 1 for t in parsed.positive):
+
+def relaxed(parsed):
+    """The query of one clause with one of its concepts left out in turn (the units holding all its
+    concepts but one: 维和部队快速部署 without 快速, 伙伴关系制度化 without 制度化), or None when it
+    has fewer than two concepts or several clauses."""
+    if len(parsed.clauses) != 1:
         return None
-    clauses = tuple(tuple(t for term in clause for t in loosen(term)) for clause in parsed.clauses)
-    return ParsedQuery(clauses, parsed.excluded, parsed.notices, parsed.whole, parsed.readings)
+    concepts = _concepts(parsed.clauses[0])
+    if len(concepts) < 2:
+        return None
+    typed = parsed.clauses[0][0]
+    loose = tuple(Term(typed.text, typed.key, False, (), (), concepts[:i] + concepts[i + 1:])
+                  for i in range(len(concepts)))
+    return ParsedQuery((loose,), parsed.excluded, parsed.notices, None, parsed.readings)
 
 
 def _first_terms(clauses, excluded, budget):
