@@ -162,7 +162,7 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             jobs = [replace(job, vectors=str(tmp / vectors.FOLDER)) for job in jobs]
             if jobs:
                 encoder.warm_up()  # before the workers fork: they share the model's pages
-            for key in remove:
+            for key in set(remove) - {job.key for job in jobs}:  # a changed chapter's are its cache
                 vectors.remove_chapter_vectors(tmp / vectors.FOLDER, key)
             cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
                       on_chapter=lambda s: _indexed(s, summaries, progress))

@@ -74,13 +74,12 @@ def english_key(text):
 
 def _fold(word):
     word = word.removesuffix("'s")
-    word = re.sub(r"isation$", "ization", word)
-    word = re.sub(r"ise$", "ize", word) if len(word) > 5 else word
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    word = re.sub(r"isation$", "ization", word)
+    return re.sub(r"ise$", "ize", word) if len(word) > 5 else word
 
 
 def _rows(path):
