@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
@@ -143,7 +145,7 @@ def bench_latency(index, rounds=2):
         out[page] = {"without meaning": stats_ms(plain_t), "fused": stats_ms(fused_t), "added": stats_ms(added),
                      "load": load()}
     searcher = open_searcher(index)
-    encode, nearest, part = [], [], []
+    encode, nearest, exact, part, recall, same_ids = [], [], [], [], [], []
     for q in qs:
         parsed = parse_query(q, (), searcher.dictionary)
         text = meaning_text(q, parsed) + " "  # a text not yet cached
@@ -151,13 +153,23 @@ def bench_latency(index, rounds=2):
         vector = embed_query(text)
         encode.append(time.perf_counter() - started)
         started = time.perf_counter()
-        searcher.vectors.nearest(vector, 50)
+        rows, _ = searcher.vectors.nearest(vector, 10)
         nearest.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        exact_rows, exact_sims = searcher.vectors.nearest_exact(vector, 10)
+        exact.append(time.perf_counter() - started)
+        # Recall by score (copies of one text tie: any of them is a right answer) and by row.
+        found = np.asarray(searcher.vectors.matrix[np.sort(rows)], dtype=np.float32) @ vector
+        recall.append(float((found >= exact_sims[-1] - 1e-3).mean()))
+        same_ids.append(len(set(rows.tolist()) & set(exact_rows.tolist())) / len(exact_rows))
         embed_query.cache_clear()
         started = time.perf_counter()
         related_units(searcher.engine, searcher.vectors, parsed, SearchParams(q=q), q)
         part.append(time.perf_counter() - started)
-    out["meaning part"] = {"encode": stats_ms(encode), "exhaustive search": stats_ms(nearest),
+    out["meaning part"] = {"encode": stats_ms(encode), "search (int8 scan, float16 re-rank)": stats_ms(nearest),
+                           "float16 scan": stats_ms(exact),
+                           "recall@10 vs float16 scan, by score": round(statistics.mean(recall), 4),
+                           "recall@10 vs float16 scan, by row": round(statistics.mean(same_ids), 4),
                            "whole (encode, search, filters)": stats_ms(part), "vectors": len(searcher.vectors),
                            "load": load()}
     searcher.close()
@@ -218,17 +230,17 @@ def serve_memory(cwd, conf, index, requests):
 def bench_memory(work, engine, base, copies):
     from urllib.parse import quote
 
-    from search.index.vectors import ALL
+    from search.index.vectors import ALL, INT8
 
     meaning = work / f"meaning-{engine}-cached"
     today = work / f"today-{engine}"
-    last = (copies * 28 + 19) // 20  # peacekeeping's last page at this size: the meaning search runs there
+    last = -(-copies // 20)  # subsidiarity's last page (one unit per copy): the meaning search runs there
     requests = ["/api/search?q=" + quote("区域组织"), "/api/search?q=" + quote("维和经费"),
-                f"/api/search?q=peacekeeping&page={last}", "/api/p/000_433e06851ef59419.49.p42"]
+                f"/api/search?q=subsidiarity&page={last}", "/api/p/000_433e06851ef59419.49.p42"]
     unshared = work / "gunicorn-unshared.conf.py"
     unshared.write_text(f"exec(open({str(ROOT / 'gunicorn.conf.py')!r}).read())\ndel when_ready\n")
-    vectors_mb = round(os.path.getsize(Path(os.path.realpath(meaning)) / ALL) / 2 ** 20, 1)
-    return {"vectors file MB": vectors_mb,
+    version = Path(os.path.realpath(meaning))
+    return {"vectors MB (float16, int8)": [round(os.path.getsize(version / f) / 2 ** 20, 1) for f in (ALL, INT8)],
             "today": serve_memory(base, base / "gunicorn.conf.py", today, requests[:2]),
             "encoder shared": serve_memory(ROOT, ROOT / "gunicorn.conf.py", meaning, requests),
             "encoder per worker": serve_memory(ROOT, unshared, meaning, requests)}

@@ -92,3 +92,12 @@ def test_an_index_without_vectors_serves_without_meaning(tmp_path):
     build_index([_copy(tmp_path / "src", "a")], index_dir)
     (version_of(index_dir) / ALL).unlink()
     assert Vectors.open(version_of(index_dir)) is None
+
+
+def test_the_two_step_search_finds_what_a_full_float16_scan_finds(seed_vectors):
+    vectors = Vectors.open(seed_vectors)
+    for record in ("49.p42", "49.p91", "49.fn1", "50.p6"):
+        query = np.asarray(vectors.matrix[vectors.row(f"{KEY}.{record}")], dtype=np.float32)
+        rows, sims = vectors.nearest(query, 20)
+        exact_rows, exact_sims = vectors.nearest_exact(query, 20)
+        assert rows.tolist() == exact_rows.tolist() and np.allclose(sims, exact_sims, atol=2e-3)
