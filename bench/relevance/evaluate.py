@@ -67,7 +67,8 @@ def _strip_senses(parsed):
 def words_today(searcher, q):
     """The typed terms alone, through the engine, by relevance (what the app found before issue 20)."""
     parsed = _strip_senses(parse_query(q, (), searcher.dictionary))
-    matches = searcher.engine.match(parsed, SearchParams(q=q, per_page=100), "relevance")
+    # per_page 99: the tantivy engine caches answers by their parameters, and this parse is not the app's
+    matches = searcher.engine.match(parsed, SearchParams(q=q, per_page=99), "relevance")
     return [short(r["id"]) for r, _ in matches.hits]
 
 

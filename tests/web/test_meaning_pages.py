@@ -29,6 +29,8 @@ def test_a_query_with_nothing_close_says_so_plainly(client):
     response = get_ok(client, "/search?q=xyzzy qwerty")
     assert "没有找到结果" in find(response, "div", cls="empty")[0].text
     assert find(response, "section", cls="related") == []
+    data = client.get("/api/search?q=xyzzy qwerty").get_json()
+    assert (data["total"], data["related"], data["expansions"]) == (0, [], [])
 
 
 def test_a_predecessor_can_be_dropped_and_taken_back(client):
