@@ -12,12 +12,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-# Debian's Chromium, its driver and CJK fonts for the browser tests (needs root or sudo).
+# Debian's Chromium, its driver and CJK fonts for the browser tests, and nginx for the reverse-proxy
+# tests (tests/system/test_proxy.py; deploy/nginx.conf) (needs root or sudo).
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" \
+			|| [ ! -x /usr/sbin/nginx ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk \
+			nginx-light >/dev/null; \
 	fi
 
 run: $(VENV)/.installed

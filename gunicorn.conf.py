@@ -58,15 +58,22 @@ raw_env = ["FLASK_DEBUG=0"]
 
 
 def on_starting(server):
-    """Build the index from the seed chapters when there is none of the engine asked for yet (like
-    `python -m search serve`; REPERTOIRE_ENGINE chooses the engine)."""
+    """Serve the index that is there, with the engine that built it; build one from the seed chapters
+    only when there is nothing at the index path (like `python -m search serve`; REPERTOIRE_ENGINE
+    chooses the engine of that first build). Refuse to start, in one line, on an index that cannot
+    be served: never build over it."""
     from search.config import index_dir as configured_index_dir
-    from search.engines import engine_name
-    from search.index.store import built_with
+    from search.errors import IndexError_
+    from search.index.store import clean_index_dir, servable_engine
 
     # The same place every worker's create_app() opens (search.config.index_dir).
     index_dir = str(configured_index_dir())
-    if built_with(index_dir) != engine_name():
+    try:
+        clean_index_dir(index_dir)  # what killed builds left
+        engine = servable_engine(index_dir)
+    except IndexError_ as exc:
+        raise RuntimeError(str(exc)) from None  # gunicorn prints "Error: <message>" and exits 1
+    if engine is None:
         server.log.info("no index at %s: building it from the seed chapters", index_dir)
         # In a child process, so that the master stays small and does not hold jieba or the index.
         subprocess.run([sys.executable, "-m", "search", "build", "--index", index_dir], check=False)

@@ -1,4 +1,4 @@
-"""Command line: python -m search parse | build | serve | query."""
+"""Command line: python -m search parse | build | serve | rollback | status | query."""
 import argparse
 import html
 import json
@@ -55,17 +55,47 @@ def cmd_build(args):
 def cmd_serve(args):
     from . import create_app
     from .engines import engine_name
-    from .index.store import built_with
+    from .index.store import clean_index_dir, servable_engine
     from .web.routes import warm_up
 
     index_dir = _index_dir(args)
-    wanted = engine_name(args.engine)
-    if built_with(index_dir) != wanted:
-        print(f"no {wanted} index at {index_dir}: building it from the seed corpus", file=sys.stderr)
+    clean_index_dir(index_dir)
+    # Serve what is there with the engine that built it; build only where there is nothing.
+    if servable_engine(index_dir) is None:
+        print(f"no index at {index_dir}: building one ({engine_name(args.engine)}) from the seed corpus",
+              file=sys.stderr)
         _build(config.seed_files(), index_dir, args)
     app = create_app({"INDEX_DIR": str(index_dir)})
     warm_up(app)
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
+
+
+def cmd_rollback(args):
+    from .index.store import rollback
+
+    index_dir = _index_dir(args)
+    version = rollback(index_dir)
+    print(f"{index_dir} -> {version.name}: the previous version serves again (running servers switch to it on "
+          "their next request)", file=sys.stderr)
+
+
+def cmd_status(args):
+    from .engines import engine_class, engine_files
+    from .errors import IndexError_
+    from .index.store import previous_version, read_manifest, servable_engine, version_of
+
+    index_dir = _index_dir(args)
+    engine = servable_engine(index_dir)
+    if engine is None:
+        raise IndexError_(f"no index at {index_dir}")
+    version = version_of(index_dir)
+    manifest = read_manifest(version)
+    previous = previous_version(index_dir)
+    json.dump({"index": str(index_dir), "version": version.name, "previous": previous.name if previous else None,
+               "engine": engine, "built": manifest.get("built"), "chapters": len(manifest["chapters"]),
+               "units": sum(c["units"] for c in manifest["chapters"]),
+               "segments": engine_class(engine).segments(engine_files(version))}, sys.stdout, indent=1)
+    sys.stdout.write("\n")
 
 
 def cmd_query(args):
@@ -130,6 +160,14 @@ def build_parser():
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--debug", action="store_true", help="Flask debug mode (development only)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("rollback", parents=[common], help="serve the previous index version again")
+    p.add_argument("--index", help=f"index folder (default: REPERTOIRE_INDEX_DIR, else {config.default_index_dir()})")
+    p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("status", parents=[common], help="the index as JSON: version, previous, engine, segments")
+    p.add_argument("--index", help=f"index folder (default: REPERTOIRE_INDEX_DIR, else {config.default_index_dir()})")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("query", parents=[common], help="search from the terminal")
     p.add_argument("text")

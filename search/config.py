@@ -24,9 +24,16 @@ IS_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
 
 PAGE_SIZE = 20             # hits (and records of a meeting or document page) per page
 MAX_PER_PAGE = 100         # the most a request may ask for
-MAX_RESULT_DEPTH = 10000   # page * per_page may not go beyond this
+MAX_RESULT_DEPTH = 10000   # hits a search can page through; a page beyond shows the last one there
+MAX_PAGE = 10000           # the highest page number a request may give (search/data/openapi.json)
+MAX_FACET_VALUES = 20      # values of one filter a request may select; the rest are dropped with a notice
+MAX_FILTER_VALUES = 40     # values of all filters together
 MAX_QUERY = 500            # characters of q searched; the rest is cut with a notice (the search box's maxlength too)
 MAX_SUGGEST_QUERY = 200    # characters of what is being typed that suggestions look at
+# Bytes of a request's target (path and query string) the app reads; longer gets its own 414, below
+# gunicorn's request-line limit of 8,190 (gunicorn.conf.py).
+MAX_REQUEST_TARGET = 8000
+MAX_CHAPTER_BYTES = 256 * 2 ** 20  # a chapter file (text or PDF) larger than this is refused
 EXPORT_PAGE = 100          # hits fetched at a time while an export streams every page
 
 

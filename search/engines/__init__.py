@@ -98,6 +98,11 @@ class Engine:
     def close(self):
         """Release files and searchers."""
 
+    @classmethod
+    def segments(cls, folder):
+        """How many segments the engine's files in `folder` have (for monitoring)."""
+        raise NotImplementedError
+
     # --- reading ---
 
     def match(self, parsed, params, sort):

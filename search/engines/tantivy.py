@@ -20,6 +20,7 @@ incremental build works on hard links of the previous version (search.store) and
 """
 import base64
 import json
+from pathlib import Path
 import multiprocessing
 import operator
 from concurrent.futures import ThreadPoolExecutor
@@ -263,6 +264,13 @@ class TantivyEngine(Engine):
 
     def close(self):
         self._pool.shutdown(wait=True)
+        # tantivy's objects hold the version's files (memory maps) until they are freed.
+        self._searcher = self._index = None
+        self._cache = LRU(0)
+
+    @classmethod
+    def segments(cls, folder):
+        return len(json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8"))["segments"])
 
     # --- matching ---
 

@@ -29,7 +29,7 @@ from whoosh.reading import TermNotFound
 from ..errors import IndexError_
 from ..text import bigrams, squash
 from . import CHAPTER_SHIFT, FACETS, LRU, Engine, Matches, build_procs, engine_files
-from .whoosh_write import TEXTS, write_index
+from .whoosh_write import TEXTS, segment_count, write_index
 
 FACET_FIELDS = (*FACETS, "symbol", "chapter")
 TIER = 1e6  # score bonus per ranking group; BM25 stays far below half of it
@@ -199,6 +199,10 @@ class WhooshEngine(Engine):
 
     def close(self):
         _close_all(self._pool)
+
+    @classmethod
+    def segments(cls, folder):
+        return segment_count(folder)
 
     @contextmanager
     def _searcher(self):

@@ -4,10 +4,19 @@ the texts kept beside the index, and the worker processes that write segments in
 Every Whoosh write happens in a forked worker process: the chapters' segments in parallel, and
 the small steps before and after them in one worker. Whoosh leaves files open when a write fails
 (a full disk, say); a worker's files close with it, and the builder's process stays clean.
+
+Each build adds segments; left alone they pile up (each costs a server about five descriptors per
+searcher, and a query a pass per segment). So every build ends by merging them as they accumulate,
+within a budget (`plan_merge`): segments are sorted into size classes (x4 apart), a class is
+merged once it holds 4 segments, and a segment whose documents were all deleted (a chapter
+removed or re-indexed) is dropped at no cost. Each document is rewritten a few times in its life
+(once per class), and no build rewrites more than MERGE_FLOOR documents or MERGE_SHARE of the
+index, whichever is more, so an incremental build stays a small part of a full one.
 """
 import multiprocessing
 import os
 import shutil
+from collections import defaultdict
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
@@ -16,11 +25,16 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency
 from whoosh.index import TOC
+from whoosh.reading import SegmentReader
 
 from ..text import normalize, squash
 from . import worker_init
 
 TEXTS = "texts"
+MERGE_FACTOR = 4        # segments of one size class merged together once this many have accumulated
+SIZE_BASE = 512         # documents: the smallest size class holds segments below this
+MERGE_FLOOR = 4000      # documents any build may rewrite by merging ...
+MERGE_SHARE = 0.02      # ... or this share of the index's documents, whichever is more
 
 
 class BigramTokenizer(Tokenizer):
@@ -180,6 +194,73 @@ def _append_parts(folder, parts):
     TOC(SCHEMA, segments, toc.generation + 1).write(storage, "MAIN")
 
 
+def _size_class(docs):
+    k = 0
+    while docs >= SIZE_BASE * MERGE_FACTOR ** k:
+        k += 1
+    return k
+
+
+def plan_merge(sizes, budget):
+    """The segments to merge into one, as indices into `sizes` ((live, all documents) per segment):
+    every size class (by live documents) holding MERGE_FACTOR segments or more, smallest first, as
+    long as the documents read stay within `budget`. Segments with no live document are dropped
+    apart (not listed here).
+
+    >>> plan_merge([(40000, 40000), (232, 232), (232, 232), (230, 232), (232, 232), (0, 232)], 4000)
+    [1, 2, 3, 4]
+    """
+    classes = defaultdict(list)
+    for i, (live, _) in enumerate(sizes):
+        if live:
+            classes[_size_class(live)].append(i)
+    chosen, spent = [], 0
+    for k in sorted(classes):
+        group = classes[k]
+        cost = sum(sizes[i][1] for i in group)
+        if len(group) >= MERGE_FACTOR and spent + cost <= budget:
+            chosen += group
+            spent += cost
+    return sorted(chosen)
+
+
+def _merge(folder):
+    """Worker: drop segments with no live document and merge those `plan_merge` picks (one commit)."""
+    ix = whoosh_index.open_dir(str(folder))
+    segments = ix._segments()
+    sizes = [(seg.doc_count(), seg.doc_count_all()) for seg in segments]
+    budget = max(MERGE_FLOOR, int(MERGE_SHARE * sum(live for live, _ in sizes)))
+    chosen = set(plan_merge(sizes, budget))
+    if not chosen and all(live for live, _ in sizes):
+        return
+    names = [seg.segment_id() for seg in segments]
+
+    def policy(writer, current):
+        kept = []
+        for seg in current:
+            if not seg.doc_count():
+                continue
+            if names.index(seg.segment_id()) in chosen:
+                reader = SegmentReader(writer.storage, writer.schema, seg)
+                writer.add_reader(reader)  # live documents only
+                reader.close()
+            else:
+                kept.append(seg)
+        return kept
+
+    writer = ix.writer(limitmb=128, compound=False)
+    try:
+        writer.commit(mergetype=policy)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def segment_count(folder):
+    """How many segments the Whoosh index in `folder` has (for monitoring and the benchmarks)."""
+    return len(whoosh_index.open_dir(str(folder))._segments())
+
+
 def write_index(folder, create, remove, jobs, load, on_chapter, procs):
     """Drop the `remove` chapters from the index in `folder` (or create it), then parse and add
     `jobs` in `procs` worker processes, each writing a segment of its own."""
@@ -205,5 +286,6 @@ def write_index(folder, create, remove, jobs, load, on_chapter, procs):
                 else:
                     pending.wait(0.05)
             pool.apply(_append_parts, (folder, parts))
+            pool.apply(_merge, (folder,))
     finally:
         _BUILD.clear()

@@ -6,11 +6,10 @@ removes those no longer given; `full=True` rebuilds from scratch. Each build is 
 folder swapped in atomically (search.store): a failed, killed or out-of-space build leaves the
 old index serving and no debris. Chapters are parsed one at a time (streamed), never all held.
 """
-import fcntl
 import hashlib
+import os
 import shutil
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ..reference.resolve import parse_chapter
 from . import encoder, store, vectors
 from .documents import chapter_documents
 from .progress import Progress
+from ..words import get_jieba
 from .stats import chapter_stats, corpus_stats
 
 @dataclass(frozen=True)
@@ -103,16 +103,18 @@ def _previous(index_dir, name, full):
     return base, manifest
 
 
-@contextmanager
-def _build_lock(index_dir):
-    """One build at a time per index: a second waits for the first rather than racing its swap."""
-    path = index_dir.parent / f".{index_dir.name}.lock"
-    with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+def _engine_for(engine, index_dir):
+    """The engine asked for (argument, else REPERTOIRE_ENGINE), else the one that built the index, else
+    the default: an incremental build keeps its index's engine."""
+    if engine or os.environ.get("REPERTOIRE_ENGINE", "").strip():
+        return engine_name(engine)
+    return engine_name(store.built_with(index_dir))
+
+
+def _current_name(index_dir):
+    """The name of the version folder serving now (the new one's `previous`), or None."""
+    current = store.version_of(index_dir)
+    return current.name if current is not None and current.parent == index_dir.parent.resolve() else None
 
 
 def build_index(files, index_dir, engine=None, full=False, strict=False, progress=None):
@@ -127,17 +129,17 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
     :raises IndexError_: the index folder cannot be written (disk full, permissions, ...).
     """
     started = time.monotonic()
-    name = engine_name(engine)
+    index_dir = Path(index_dir).absolute()
+    name = _engine_for(engine, index_dir)
     cls = engine_class(name)
     progress = progress or Progress(quiet=True)
-    index_dir = Path(index_dir).absolute()
     try:
         index_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise IndexError_(f"{index_dir.parent}: cannot create the index folder: {exc.strerror}") from None
     given = _given(files)
-    with _build_lock(index_dir):
-        store.remove_stale_builds(index_dir)
+    with store.build_lock(index_dir):
+        store.remove_debris(index_dir)
         base, manifest = _previous(index_dir, name, full)
         old = {c["key"]: c for c in manifest["chapters"]} if manifest else {}
         next_seq = manifest.get("next_seq", 0) if manifest else 0
@@ -161,6 +163,7 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             tmp = store.new_build_folder(index_dir, base)
             jobs = [replace(job, vectors=str(tmp / vectors.FOLDER)) for job in jobs]
             if jobs:
+                get_jieba()  # the chapters' phrase statistics need it: loaded once here, forked workers share it
                 encoder.warm_up()  # before the workers fork: they share the model's pages
             for key in set(remove) - {job.key for job in jobs}:  # a changed chapter's are its cache
                 vectors.remove_chapter_vectors(tmp / vectors.FOLDER, key)
@@ -172,7 +175,8 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
             store.write_json(tmp / store.STATS, corpus_stats(chapters))
             store.write_json(tmp / store.MANIFEST, {
                 "format": store.FORMAT_VERSION, "engine": name, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "next_seq": next_seq, "chapters": chapters})
+                "next_seq": next_seq, store.PREVIOUS: _current_name(index_dir), "chapters": chapters})
+            store.checkpoint("written")
             store.swap_in(tmp, index_dir)
         except OSError as exc:
             if tmp is not None:

@@ -5,6 +5,7 @@ paths; search/pdf_layout.py turns those into body text and footnotes. The librar
 plain-text output is never used: it knows nothing of columns, rules or raised digits.
 """
 import ctypes
+import re
 import unicodedata
 from pathlib import Path
 
@@ -37,10 +38,12 @@ def read_pdf_text(path):
     data = read_bytes(path)
     if not data.lstrip().startswith(b"%PDF-"):
         raise CorpusError(path, "not a PDF file (no %PDF- header)")
-    if b"%%EOF" not in data[-2048:]:
+    end = _end_of_pdf(data)
+    if end is None:
         # pdfium repairs a cut file silently and reads the pages before the cut: refuse instead,
         # as an index of half a chapter would look complete.
         raise CorpusError(path, "the PDF is truncated (no %%EOF at its end)")
+    data = data[:end]  # bytes after the end of a whole PDF (a mail footer, padding) are not the PDF's
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -55,6 +58,21 @@ def read_pdf_text(path):
             raise CorpusError(path, "the PDF has no text layer, only images (a scan?): run OCR on it first")
         raise CorpusError(path, "the PDF has no text")
     return compose_text(pages), warnings
+
+
+def _end_of_pdf(data):
+    """Where a whole PDF ends in `data` (just past its last %%EOF), or None when it was cut: no %%EOF,
+    a last `startxref` pointing past it, or a linearized file shorter than it says (/L)."""
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        return None
+    xref = re.search(rb"startxref\s+(\d+)\s*$", data[max(0, end - 64):end])
+    if xref is not None and not int(xref.group(1)) < end:
+        return None  # points past where this part ends: the rest is missing (pdfium judges the others)
+    linearized = re.search(rb"/Linearized\b.*?/L\s+(\d+)", data[:1024], re.S)
+    if linearized and int(linearized.group(1)) > len(data):
+        return None
+    return end + len(b"%%EOF")
 
 
 def _read_pages(path, pdf):

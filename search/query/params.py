@@ -3,10 +3,11 @@
 This is the one source of these names: the URL helpers, the page contexts, the engines and the
 benchmark's peer all take them from here.
 """
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..config import MAX_PER_PAGE, MAX_RESULT_DEPTH, PAGE_SIZE
+from ..config import MAX_FACET_VALUES, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_RESULT_DEPTH, PAGE_SIZE
 from ..errors import QueryError
 from ..engines import FACETS
 from ..reference import gazetteer
@@ -39,6 +40,7 @@ class SearchParams:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     sort: str = "relevance"
+    notices: tuple[str, ...] = ()  # what was read otherwise than given (filters over the cap, dates swapped)
     drop: tuple[str, ...] = ()  # former bodies not to search with their successors' names (非统组织)
 
     @classmethod
@@ -50,28 +52,27 @@ class SearchParams:
         get = _getter(mapping)
         q = first_value(get("q")) or ""
         per_page = _int(get("per_page"), "per_page", default_per_page, 1, MAX_PER_PAGE)
-        page = _int(get("page"), "page", 1, 1, None)
-        if page * per_page > MAX_RESULT_DEPTH:
-            raise QueryError(f"page：最多可查看前 {MAX_RESULT_DEPTH} 条结果（每页 {per_page} 条时到第 "
-                             f"{MAX_RESULT_DEPTH // per_page} 页）；请缩小检索范围", "page")
+        page = _int(get("page"), "page", 1, 1, MAX_PAGE)  # past the last page: the last (search.query.result)
         sort = first_value(get("sort")) or "relevance"
         if sort not in SORTS:
             raise QueryError(f"sort：应为 {'、'.join(SORTS)} 之一，而不是 {sort[:40]!r}", "sort")
+        notices = []
         date_from = _date(first_value(get("from")), "from")
         date_to = _date(first_value(get("to")), "to")
         if date_from and date_to and date_from > date_to:
-            raise QueryError(f"from：起始日期 {date_from} 晚于截止日期 to（{date_to}）", "from")
-        return cls(
-            q=str(q),
-            country=_values(get("country"), "country", _country_code),
-            org=_values(get("org"), "org", _org_code),
-            meeting=_values(get("meeting"), "meeting", meeting_number),
-            year=_values(get("year"), "year", _year),
-            kind=_values(get("kind"), "kind", _kind),
-            charter=_values(get("charter"), "charter", _charter),
-            date_from=date_from, date_to=date_to, page=page, per_page=per_page, sort=sort,
-            drop=_values(get("drop"), "drop", _drop),
-        )
+            notices.append(f"起始日期 {date_from} 晚于截止日期 {date_to}：已按 {date_to} 至 {date_from} 检索。")
+            date_from, date_to = date_to, date_from
+        room = [MAX_FILTER_VALUES]
+        checks = {"country": _country_code, "org": _org_code, "meeting": meeting_number, "year": _year,
+                  "kind": _kind, "charter": _charter}
+        filters = {name: _values(get(name), name, check, room, notices) for name, check in checks.items()}
+        drop = _values(get("drop"), "drop", _drop, [MAX_FACET_VALUES], notices)
+        return cls(q=str(q), **filters, date_from=date_from, date_to=date_to, page=page, per_page=per_page,
+                   sort=sort, notices=tuple(notices), drop=drop)
+
+    def last_page(self, total):
+        """The last page a result of `total` hits has at this page size (within MAX_RESULT_DEPTH)."""
+        return max(1, -(-min(total, MAX_RESULT_DEPTH) // self.per_page))
 
     def filters(self):
         """The active facet filters as {facet: values}."""
@@ -112,10 +113,11 @@ def _int(values, name, default, low, high):
     value = first_value(values)
     if value is None:
         return default
-    try:
-        n = int(str(value).strip())
-    except ValueError:
-        raise QueryError(f"{name}：应为整数，而不是 {str(value)[:40]!r}", name) from None
+    text = str(value).strip()
+    # ASCII digits only: int() would also take "1_0", "٣" and full-width digits.
+    if not re.fullmatch(r"-?[0-9]{1,12}", text):
+        raise QueryError(f"{name}：应为整数，而不是 {text[:40]!r}", name)
+    n = int(text)
     if n < low or (high is not None and n > high):
         bounds = f"在 {low} 到 {high} 之间" if high is not None else f"不小于 {low}"
         raise QueryError(f"{name}：应{bounds}，而不是 {n}", name)
@@ -131,14 +133,24 @@ def _date(value, name):
         raise QueryError(f"{name}：应为 YYYY-MM-DD 格式的日期，而不是 {str(value)[:40]!r}", name) from None
 
 
-def _values(values, name, check):
-    out = []
+def _values(values, name, check, room, notices):
+    """The distinct valid values of a filter, at most MAX_FACET_VALUES of it and `room[0]` left of
+    MAX_FILTER_VALUES in all (each asked-for value costs a link on every facet value shown)."""
+    out, dropped = [], 0
     for v in values:
         if v is None or str(v).strip() == "":
             continue
         v = check(str(v).strip())
-        if v not in out:
-            out.append(v)
+        if v in out:
+            continue
+        if len(out) >= min(MAX_FACET_VALUES, room[0]):
+            dropped += 1
+            continue
+        out.append(v)
+    room[0] -= len(out)
+    if dropped:
+        notices.append(f"{name}：一次最多筛选 {MAX_FACET_VALUES} 个值（所有筛选合计 {MAX_FILTER_VALUES} 个），"
+                       f"其余 {dropped} 个未采用。")
     return tuple(out)
 
 

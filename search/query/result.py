@@ -55,7 +55,7 @@ class SearchResult:
             "filters": {**{f: list(v) for f, v in p.filters().items()},
                         **({"from": p.date_from} if p.date_from else {}),
                         **({"to": p.date_to} if p.date_to else {})},
-            "pages": max(1, -(-min(self.total, MAX_RESULT_DEPTH) // p.per_page)),
+            "pages": p.last_page(self.total),
         }
 
 
@@ -131,12 +131,18 @@ def run_search(engine, params, vectors=None, dictionary=None):
     parsed = parse_query(params.q, params.drop, dictionary)
     sort = result_sort(parsed, params)
     matches = engine.match(parsed, params, sort)
+    notices = (*parsed.notices, *params.notices)
+    last = params.last_page(matches.total)
+    if params.page > last:
+        # Past the last page (an old link, a typed number): the last page, saying so.
+        notices += (f"第 {params.page} 页超出了结果的范围（共 {last} 页），这里显示的是第 {last} 页。",)
+        params = replace(params, page=last)
+        matches = engine.match(parsed, params, sort)
     hits = tuple(_hit(record, exact, parsed) for record, exact in matches.hits)
     segmented = tuple(w for t in parsed.positive for w in t.words)
-    last_page = max(1, -(-min(matches.total, MAX_RESULT_DEPTH) // params.per_page))
     related = ()
-    if sort == "relevance" and params.page == last_page and matches.total <= MAX_RESULT_DEPTH:
+    if sort == "relevance" and params.page == params.last_page(matches.total) and matches.total <= MAX_RESULT_DEPTH:
         related = _supplement(engine, vectors, parsed, params, matches.total)
     return SearchResult(params, matches.total, (time.perf_counter() - started) * 1000, segmented,
-                        _describe(parsed), hits, facet_values(matches.counts, params), parsed.notices, sort,
+                        _describe(parsed), hits, facet_values(matches.counts, params), notices, sort,
                         parsed.readings, related)

@@ -43,7 +43,7 @@ def direct_links(q, link, count_of):
 
 def search_context(result, path, pairs, link, export_paths):
     """Everything the results page shows: the result dict plus facet, chip, sort and page links."""
-    pairs = urls.pairs_of(pairs)
+    pairs = _applied(urls.pairs_of(pairs), result.get("filters") or {})
     facets = result.get("facets") or {}
     ctx = dict(result)
     ctx["hits"] = [_decorate_hit(h, link) for h in result.get("hits", ())]
@@ -53,12 +53,10 @@ def search_context(result, path, pairs, link, export_paths):
          if p["dropped"]
          else urls.path_with_query(path, urls.without_page(pairs) + [("drop", p["drop"])])}
         for p in result.get("predecessors") or ()]
+    toggles = urls.FacetToggles(path, pairs, canonical_filter)
     ctx["facets"] = {
-        name: [
-            {**item, "toggle_url": urls.facet_toggle_url(path, pairs, name, item["value"], item.get("selected"),
-                                                         canonical_filter)}
-            for item in facets.get(name, ())
-        ]
+        name: [{**item, "toggle_url": toggles.url(name, item["value"], item.get("selected"))}
+               for item in facets.get(name, ())]
         for name in FACETS  # every facet, even empty: the API promises all five keys
     }
     ctx["facet_titles"] = FACET_TITLES
@@ -116,6 +114,17 @@ def similar_context(entries, link):
                 for s in e["same_wording"]]
         out.append({**e, "url": link("web.record", id=e["id"]), "same_wording": same,
                     "meeting_url": link("web.meeting", number=e["meeting"]) if e.get("meeting") else None})
+    return out
+
+
+def _applied(pairs, filters):
+    """The pairs minus the filter values the search did not apply (over the cap: SearchParams), so that
+    chips and links carry what was searched."""
+    out = []
+    for k, v in pairs:
+        if k in FACETS and str(v).strip() and canonical_filter(k, v) not in filters.get(k, ()):
+            continue
+        out.append((k, v))
     return out
 
 

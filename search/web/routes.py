@@ -3,11 +3,11 @@ import logging
 import os
 import threading
 
-from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, current_app, g, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import BadHost, HTTPException, NotFound, RequestURITooLarge
 
-from ..config import DATA_DIR, MAX_QUERY, MAX_SUGGEST_QUERY
+from ..config import DATA_DIR, MAX_QUERY, MAX_REQUEST_TARGET, MAX_SUGGEST_QUERY
 from ..errors import QueryError, RepertoireError
 from ..index.store import current_generation
 from ..query.params import SearchParams, first_value
@@ -16,7 +16,7 @@ from ..reference.citations import normalize_symbol
 from ..reference.meeting_text import meeting_label
 from ..reference.meetings import get_table
 from ..reference.symbols import document_named
-from . import pages, urls
+from . import api_docs, pages, urls
 from .export import export_csv_rows, export_hits
 from .records import decorate_record, link_repertoire_refs
 
@@ -34,27 +34,59 @@ SECURITY_HEADERS = {
 }
 
 
+class _Open:
+    """An open index generation and how many requests are using it."""
+
+    def __init__(self, searcher):
+        self.searcher, self.users, self.retired = searcher, 0, False
+
+
 def init_app(app):
     """Per-process state: the open index and the lock that guards reopening it; the templates' helpers."""
-    app.extensions["repertoire"] = {"lock": threading.Lock(), "searcher": None}
+    app.extensions["repertoire"] = {"lock": threading.Lock(), "open": None}
     app.jinja_env.filters["meeting_label"] = meeting_label
+    app.teardown_appcontext(_release_searcher)
 
 
 def get_searcher():
-    """The process's open index (a search.query.searcher.Searcher), reopened when a rebuild has
-    swapped a new generation in."""
+    """The open index (a search.query.searcher.Searcher) this request uses from its first call to its
+    end: the current generation, opened anew when a build has swapped another one in.
+
+    Each generation counts the requests using it; one that a newer generation has replaced closes
+    its files when its last request ends, so that a long-running server never piles up the
+    descriptors of old versions (deleted files stay open for as long as someone holds them)."""
+    held = g.get("repertoire_open")
+    if held is not None:
+        return held.searcher
     state = current_app.extensions["repertoire"]
     index_dir = current_app.config["INDEX_DIR"]
     generation = current_generation(index_dir)
     if generation is None:
         raise RepertoireError(f"索引不存在：{index_dir}（请先运行 python -m search build）")
     with state["lock"]:
-        searcher = state["searcher"]
-        if searcher is None or searcher.generation != generation:
-            # The searcher it replaces is not closed here: a request in another thread may still
-            # be reading it; its files close when the last reference goes.
-            state["searcher"] = searcher = open_searcher(index_dir)
-        return searcher
+        current = state["open"]
+        if current is None or current.searcher.generation != generation:
+            fresh = _Open(open_searcher(index_dir))
+            if current is not None:
+                current.retired = True
+                if current.users == 0:
+                    current.searcher.close()
+            state["open"] = current = fresh
+        current.users += 1
+    g.repertoire_open = current
+    return current.searcher
+
+
+def _release_searcher(exc=None):
+    """At the end of a request (or app context): let go of its generation; close a replaced one
+    that nobody uses any more."""
+    held = g.pop("repertoire_open", None)
+    if held is None:
+        return
+    with current_app.extensions["repertoire"]["lock"]:
+        held.users -= 1
+        if held.retired and held.users == 0:
+            held.searcher.close()
 
 
 def warm_up(app):
@@ -101,29 +133,57 @@ def _site():
     return {"site_name": "安理会惯例汇辑检索", "q": q or "", "max_query": MAX_QUERY}
 
 
-# --- errors: one handler, error.html for pages and {"error", "status"} for the API ---
+# --- errors: one handler, error.html for pages and {"error", "status", "code"} for the API ---
 
-def _error(status, message):
+# The API's machine-readable error codes (search/data/openapi.json lists them).
+ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 414: "uri_too_long",
+               500: "internal_error", 503: "index_unavailable"}
+
+
+def _error(status, message, code=None, param=None, headers=()):
+    body = {"error": message, "status": status, "code": code or ERROR_CODES.get(status, "error")}
+    if param:
+        body["param"] = param
     if _wants_json():
-        response = jsonify({"error": message, "status": status})
+        response = jsonify(body)
+    elif isinstance(request.routing_exception, BadHost):
+        # No URL can be built for a host that is not one: a plain page, no template.
+        response = Response(f"{status} {message}\n", mimetype="text/plain")
     else:
         response = Response(render_template("error.html", status=status, message=message), mimetype="text/html")
+    for name, value in headers:
+        if name.lower() != "content-type":
+            response.headers[name] = value
     response.status_code = status
     return response
 
 
+@bp.before_app_request
+def _refuse_long_targets():
+    """Requests whose target (path and query) passes MAX_REQUEST_TARGET bytes get the app's own 414,
+    below the server's limit, so that the API answers it in JSON as its description says."""
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+    if len(target.encode("latin-1", "replace")) > MAX_REQUEST_TARGET:
+        raise RequestURITooLarge()
+
+
 @bp.app_errorhandler(QueryError)
 def _query_error(exc):
-    return _error(400, str(exc) if _wants_json() else f"请求参数有误：{exc}")
+    return _error(400, str(exc) if _wants_json() else f"请求参数有误：{exc}", "bad_parameter", exc.param)
 
 
 @bp.app_errorhandler(HTTPException)
 def _http_error(exc):
-    messages = {404: "找不到该页面或记录。", 405: "不支持该请求方法。", 400: "请求参数有误。"}
+    if isinstance(exc, BadHost):
+        log.warning("400 bad Host header %r on %s", request.environ.get("HTTP_HOST", "")[:100], request.path[:100])
+        return _error(400, "请求的 Host 无效。", "bad_host")
+    messages = {404: "找不到该页面或记录。", 405: "不支持该请求方法。", 400: "请求参数有误。",
+                414: f"请求地址过长（最多 {MAX_REQUEST_TARGET} 字节）。"}
     message = messages.get(exc.code) or exc.description or exc.name
     if exc.code == 404 and exc.description and exc.description != NotFound.description:
         message = exc.description
-    return _error(exc.code or 500, message)
+    return _error(exc.code or 500, message, headers=exc.get_headers())
 
 
 @bp.app_errorhandler(RepertoireError)
@@ -136,7 +196,6 @@ def _domain_error(exc):
 def _unexpected(exc):
     log.exception("unexpected error on %s", request.path)
     return _error(500, "服务器内部错误，请稍后再试。")
-
 
 # --- pages ---
 
@@ -336,3 +395,10 @@ def favicon():
 def openapi():
     """The OpenAPI description of the JSON API (search/data/openapi.json)."""
     return Response((DATA_DIR / "openapi.json").read_text(encoding="utf-8"), mimetype="application/json")
+
+
+@bp.route("/api/docs")
+def docs():
+    """The OpenAPI description as a page to read: every operation, its parameters, answers and shapes."""
+    return render_template("api_docs.html", json_url=url_for("web.openapi"),
+                           **api_docs.docs_context(api_docs.load_description()))

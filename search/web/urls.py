@@ -57,12 +57,33 @@ def without_page(pairs):
     return [(k, v) for k, v in pairs if k != "page"]
 
 
-def facet_toggle_url(path, pairs, name, value, selected, normalize=None):
-    """Checkbox-style link: adds the value to the facet, or removes it when already selected."""
-    pairs = without_page(pairs)
-    if selected:
-        return path_with_removed_args(path, pairs, [(name, value)], normalize)
-    return path_with_query(path, pairs + [(name, str(value))])
+class FacetToggles:
+    """Checkbox-style links for every value of a result's facets: a link adds the value to the facet,
+    or removes it when it is selected. Any change of filter starts again at page 1. The pairs are
+    encoded and normalised once, not once per value shown, so each link costs its own length.
+
+    >>> toggles = FacetToggles("/search", [("q", "和平"), ("country", "FRA"), ("page", "2")])
+    >>> toggles.url("country", "FRA", True), toggles.url("country", "GBR", False)
+    ('/search?q=%E5%92%8C%E5%B9%B3', '/search?q=%E5%92%8C%E5%B9%B3&country=FRA&country=GBR')
+    """
+
+    def __init__(self, path, pairs, normalize=None):
+        norm = normalize or (lambda name, value: value)
+        kept = [(k, v) for k, v in without_page(pairs) if v is not None and v != ""]
+        self.path = path
+        self.encoded = [urlencode([(k, v)]) for k, v in kept]
+        self.keys = [(k, norm(k, v)) for k, v in kept]
+        self.norm = norm
+
+    def _join(self, encoded):
+        return f"{self.path}?{'&'.join(encoded)}" if encoded else self.path
+
+    def url(self, name, value, selected):
+        """The link that adds `value` to facet `name`, or removes it when `selected`."""
+        if selected:
+            drop = (name, self.norm(name, value))
+            return self._join([e for e, key in zip(self.encoded, self.keys) if key != drop])
+        return self._join([*self.encoded, urlencode([(name, str(value))])])
 
 
 def sort_links(path, pairs, current):

@@ -84,7 +84,7 @@ def installed_server(installed, env, elsewhere):
 
 def test_installed_serve_builds_the_packaged_seed_chapter(installed_server, env, client):
     base, log_path = installed_server
-    assert f"no whoosh index at {env['REPERTOIRE_INDEX_DIR']}: building it from the seed corpus" in log_path.read_text()
+    assert f"no index at {env['REPERTOIRE_INDEX_DIR']}: building one (whoosh) from the seed corpus" in log_path.read_text()
     query = "/api/search?q=" + quote("区域组织") + "&per_page=100"
     ours = requests.get(base + query, timeout=30).json()
     checkout = client.get(query).get_json()

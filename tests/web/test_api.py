@@ -91,21 +91,60 @@ def test_unknown_is_404_json(client, url):
     response = client.get(url)
     assert response.status_code == 404 and response.mimetype == "application/json"
     data = response.get_json()
-    assert set(data) == {"error", "status"} and data["status"] == 404 and data["error"]
+    assert set(data) == {"error", "status", "code"} and (data["status"], data["code"]) == (404, "not_found")
+    assert data["error"]
 
 
 @pytest.mark.parametrize("query, param", [
-    ("page=abc", "page"), ("page=0", "page"), ("page=999999", "page"), ("per_page=0", "per_page"),
-    ("per_page=101", "per_page"), ("per_page=x", "per_page"), ("sort=best", "sort"), ("from=2004-13-01", "from"),
+    ("page=abc", "page"), ("page=0", "page"), ("page=10001", "page"), ("page=6972302", "page"),
+    ("page=1_0", "page"), ("page=%D9%A3", "page"), ("page=%EF%BC%92", "page"), ("page=%2B2", "page"),
+    ("per_page=0", "per_page"), ("per_page=101", "per_page"), ("per_page=x", "per_page"),
+    ("per_page=%EF%BC%92%EF%BC%90", "per_page"), ("sort=best", "sort"), ("from=2004-13-01", "from"),
     ("to=tomorrow", "to"), ("country=Atlantis", "country"), ("org=XYZ", "org"), ("meeting=abc", "meeting"),
-    ("year=19", "year"), ("kind=poem", "kind"), ("from=2007-01-01&to=2004-01-01", "from"),
+    ("year=19", "year"), ("kind=poem", "kind"),
 ])
-def test_bad_parameters_are_400_with_error_and_status(client, query, param):
+def test_bad_parameters_are_400_with_error_status_code_and_param(client, query, param):
     response = client.get(f"/api/search?q=和平&{query}")
     assert response.status_code == 400
     data = response.get_json()
-    assert set(data) == {"error", "status"} and data["status"] == 400
-    assert data["error"].startswith(param)
+    assert {k: data[k] for k in ("status", "code", "param")} == {"status": 400, "code": "bad_parameter",
+                                                               "param": param}
+    assert set(data) == {"error", "status", "code", "param"} and data["error"].startswith(param)
+
+
+def _last_page(client, q):
+    total = client.get("/api/search", query_string={"q": q}).get_json()["total"]
+    return total, -(-total // 20)
+
+
+@pytest.mark.parametrize("page", ["+1", "999", "10000"])
+def test_a_page_past_the_last_shows_the_last_with_a_notice(client, page):
+    total, last = _last_page(client, "安全理事会")
+    assert last > 1
+    asked = int(page) if page != "+1" else last + 1
+    data = client.get("/api/search", query_string={"q": "安全理事会", "page": str(asked)}).get_json()
+    expected = client.get("/api/search", query_string={"q": "安全理事会", "page": str(last)}).get_json()
+    assert (data["page"], data["total"], [h["id"] for h in data["hits"]]) == (
+        last, total, [h["id"] for h in expected["hits"]])
+    assert data["notices"] == [f"第 {asked} 页超出了结果的范围（共 {last} 页），这里显示的是第 {last} 页。"]
+
+
+def test_a_page_past_the_last_on_the_html_page_shows_its_notice_and_hits(client):
+    total, last = _last_page(client, "安全理事会")
+    html = client.get("/search", query_string={"q": "安全理事会", "page": "999"}).get_data(as_text=True)
+    assert f"第 999 页超出了结果的范围（共 {last} 页），这里显示的是第 {last} 页。" in html
+    assert html.count('class="hit') >= total - (last - 1) * 20
+
+
+def test_a_start_date_after_the_end_date_is_a_notice_not_an_error(client):
+    swapped = client.get("/api/search?q=和平&from=2007-01-01&to=2004-01-01")
+    straight = client.get("/api/search?q=和平&from=2004-01-01&to=2007-01-01").get_json()
+    data = swapped.get_json()
+    assert swapped.status_code == 200
+    assert (data["total"], data["filters"]) == (straight["total"], {"from": "2004-01-01", "to": "2007-01-01"})
+    assert data["notices"] == ["起始日期 2007-01-01 晚于截止日期 2004-01-01：已按 2004-01-01 至 2007-01-01 检索。"]
+    html = client.get("/search?q=和平&from=2007-01-01&to=2004-01-01")
+    assert html.status_code == 200 and "起始日期 2007-01-01 晚于截止日期 2004-01-01" in html.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("q, contained, notices", [
@@ -130,9 +169,13 @@ def test_hostile_queries_answer_200_with_their_notices(client, scan, q, containe
         len(scan(contained)), min(len(scan(contained)), 20), notices)
 
 
-def test_api_errors_are_json_even_for_wrong_methods(client):
-    response = client.post("/api/search")
-    assert response.status_code == 405 and response.get_json()["status"] == 405
+@pytest.mark.parametrize("path", ["/api/search", "/api/p/x", "/search", "/api/openapi.json", "/"])
+def test_wrong_methods_get_405_with_allow_and_a_code(client, path):
+    response = client.post(path)
+    allowed = sorted(m.strip() for m in response.headers.get("Allow", "").split(","))
+    assert (response.status_code, allowed) == (405, ["GET", "HEAD", "OPTIONS"])
+    if path.startswith("/api/"):
+        assert response.get_json() == {"error": "不支持该请求方法。", "status": 405, "code": "method_not_allowed"}
 
 
 def test_search_against_a_real_serve_process(live_server):

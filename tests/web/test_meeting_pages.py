@@ -55,7 +55,7 @@ def test_an_unknown_meeting_is_a_404_page(client):
     response = client.get("/meeting/99998")
     assert response.status_code == 404 and "没有第 99998 次会议" in response.get_data(as_text=True)
     assert client.get("/api/meeting/99998").get_json() == {
-        "error": "没有第 99998 次会议：联合国会议表和本汇辑所收章节中都没有。", "status": 404}
+        "error": "没有第 99998 次会议：联合国会议表和本汇辑所收章节中都没有。", "status": 404, "code": "not_found"}
 
 
 @pytest.mark.parametrize("path", ["/api/doc/S/RES/1631(2005)", "/api/doc/S/RES/1631 (2005)"])
@@ -134,7 +134,8 @@ def test_bad_input_to_suggest_is_never_a_500(client, q, status):
     if status == 200:
         assert response.get_json() == {"query": q, "suggestions": []}
     else:
-        assert response.get_json() == {"error": "q：补全只看前 200 个字符，而这里有 10000 个", "status": 400}
+        assert response.get_json() == {"error": "q：补全只看前 200 个字符，而这里有 10000 个", "status": 400,
+                                       "code": "bad_parameter", "param": "q"}
 
 
 def test_a_query_without_hits_offers_near_queries_that_have_them(client, scan):
