@@ -307,16 +307,19 @@ def open_dictionary(has=None):
         return None
     stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
     path = Path(jieba_cache_dir()) / f"repertoire-cedict-{stamp}.tsv"
-    if not path.is_file():
-        fd, tmp = tempfile.mkstemp(prefix=".cedict-", dir=path.parent)
-        os.close(fd)
-        try:
-            write_dictionary(tmp)
-            os.replace(tmp, path)  # processes building it side by side each rename a whole file
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    return Dictionary(path, has)
+    try:
+        if not path.is_file():
+            fd, tmp = tempfile.mkstemp(prefix=".cedict-", dir=path.parent)
+            os.close(fd)
+            try:
+                write_dictionary(tmp)
+                os.replace(tmp, path)  # processes building it side by side each rename a whole file
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        return Dictionary(path, has)
+    except OSError:  # no writable cache folder: English words the glossary lacks go to the meaning search
+        return None
 
 
 class Dictionary:
