@@ -31,7 +31,7 @@ test: browser-deps $(VENV)/.installed
 
 # The README's screenshots: the browser tests, writing them into docs/screenshots/ (`make test` writes them to a temp folder).
 screenshots: browser-deps $(VENV)/.installed
-	REPERTOIRE_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py -q
+	REPERTOIRE_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py -q
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

@@ -1,4 +1,4 @@
-"""Pages per second of search.pdf.read_pdf_text on a ~100-page chapter PDF (the seed, repeated).
+"""Pages per second of search.ingest.pdf.read_pdf_text on a ~100-page chapter PDF (the seed, repeated).
 
     .venv/bin/python bench/pdf_rate.py                    # ~100 pages (one column), 7 runs, four layouts
     .venv/bin/python bench/pdf_rate.py --repeat 12 --runs 5 --layout one-column

@@ -18,7 +18,7 @@ reader should give back is known exactly. For every fixture and reader:
   breaks do not count).
 - pages/s: the reader's time on the file (one run; subprocess start included for poppler).
 
-The project's own reader ("ours": search.pdf.read_pdf_text, then search.corpus.parse_chapter
+The project's own reader ("ours": search.ingest.pdf.read_pdf_text, then search.reference.resolve.parse_chapter
 on the PDF) is also compared record by record: headings, paragraphs and footnotes exactly equal
 (kind, item, section, meeting, text and markers; item, number and text).
 
@@ -106,7 +106,8 @@ def _read_ours(path):
     from search.ingest.pdf import read_pdf_text
 
     text, _ = read_pdf_text(path)
-    return [SENTINEL.sub(r"\1", text)]
+    # The chapter text's rules before each page's notes are layout, not text.
+    return [re.sub(r"(?m)^_{5,}$", "", SENTINEL.sub(r"\1", text))]
 
 
 def _read_pdfminer(path, **params):
@@ -248,7 +249,7 @@ def _record_key(p):
 
 
 def compare_records(pdf_path, expected):
-    """Today's reader, record by record: how many of the source's records come out exactly equal."""
+    """Our reader, record by record: how many of the source's records come out exactly equal."""
     try:
         got = parse_chapter(pdf_path)
     except CorpusError as exc:
@@ -303,7 +304,7 @@ def _split_at(texts, start, target):
 
 
 def diagnose(pdf_path, text_path):
-    """Today's reader: what became of each source record and footnote (classes with examples).
+    """Our reader: what became of each source record and footnote (classes with examples).
 
     :returns: {"records": {class: count}, "footnotes": {class: count}, "examples": {class: [text, ...]}}
     """
@@ -434,7 +435,7 @@ def report(results, fixtures, readers):
             _pivot(results, fixtures, readers, lambda r: str(r["cjk_spaces"]))]
     out += ["", "Pages per second:", "", _pivot(results, fixtures, readers, lambda r: f"{r['pages_per_s']}")]
     if "ours" in readers:
-        out += ["", "Today's reader, records exactly equal (headings, paragraphs and clauses, footnotes; warnings):", "",
+        out += ["", "Our reader, records exactly equal (headings, paragraphs and clauses, footnotes; warnings):", "",
                 "| fixture | headings | paragraphs and clauses | footnotes | texts (any kind) | warnings | refused |",
                 "|---|---|---|---|---|---|---|"]
         for name in fixtures:
@@ -453,7 +454,7 @@ def report(results, fixtures, readers):
 
 
 def diagnosis_report(manifest, fixtures):
-    """Markdown: per fixture, today's reader's records by class, its footnotes by fate."""
+    """Markdown: per fixture, our reader's records by class, its footnotes by fate."""
     head = ["fixture", *_CLASSES, "notes equal", "notes other item", "notes text differs", "notes missing", "warnings"]
     out = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     details = []
@@ -477,7 +478,7 @@ def main(argv=None):
     parser.add_argument("--reader", action="append", choices=sorted(READERS), help="a reader (repeatable; default: all)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--diagnose", action="store_true",
-                        help="only today's reader: what became of each source record (classes, examples)")
+                        help="only our reader: what became of each source record (classes, examples)")
     args = parser.parse_args(argv)
     manifest = _manifest()
     fixtures = args.fixture or list(manifest)

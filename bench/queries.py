@@ -204,7 +204,7 @@ def _full_pages():
     their pages show as many records at every N and the growth measures the index, not the page's fill."""
     from search.reference.resolve import parse_chapter
     from search.index.documents import chapter_documents
-    from search.web.pages import MEETING_KINDS
+    from search.web.sources import MEETING_KINDS
 
     docs = list(chapter_documents(parse_chapter(SEED)))
     meetings = Counter(d["meeting"] for d in docs if d["meeting"] is not None and d["kind"] in MEETING_KINDS)

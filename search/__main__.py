@@ -1,4 +1,4 @@
-"""Command line: python -m search parse | build | serve | rollback | status | query."""
+"""Command line: python -m search parse | build | serve | rollback | status | query | inspect."""
 import argparse
 import html
 import json
@@ -134,6 +134,20 @@ def _result_text(result):
     return "\n".join(lines) + "\n"
 
 
+def cmd_inspect(args):
+    from .ingest.pdf_inspect import body_text, draw_pages, inspect_pdf, summary
+
+    document, warnings = inspect_pdf(args.file)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.text:
+        sys.stdout.write(body_text(document))
+    if args.png:
+        draw_pages(args.file, document, args.png, progress=lambda path: print(f"wrote {path}", file=sys.stderr))
+    if not args.text:
+        sys.stdout.write(summary(document))
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m search", description="安理会惯例汇辑检索 / Repertoire Search")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +191,14 @@ def build_parser():
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("inspect", help="show what the PDF reader sees in any PDF: a summary per page, "
+                                       "the body text, or pictures of the pages with their blocks outlined")
+    p.add_argument("file", type=Path, help="a PDF file")
+    p.add_argument("--text", action="store_true", help="print the body text in reading order, one block a line")
+    p.add_argument("--png", type=Path, metavar="DIR",
+                   help="draw each page into DIR/page-NNN.png, its blocks outlined and labelled")
+    p.set_defaults(func=cmd_inspect)
     return parser
 
 

@@ -108,3 +108,21 @@ def chinese_number(text):
     if digit is not None:
         total += digit
     return total if text else None
+
+
+def chinese_numeral(n):
+    """A number from 0 to 999 in Chinese numerals.
+
+    >>> [chinese_numeral(n) for n in (53, 8, 10, 13, 103, 111)]
+    ['五十三', '八', '十', '十三', '一百零三', '一百一十一']
+    """
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + digits[rest]) if rest < 10 else ("一" + chinese_numeral(rest) if rest < 20 else chinese_numeral(rest))
+    return digits[n // 100] + "百" + tail

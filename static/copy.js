@@ -1,8 +1,9 @@
-// "Copy link" on permalink pages. Progressive: the link is always shown as text; the button only
-// appears when this script runs, and falls back to selecting the text when the clipboard is refused.
+// "Copy link" on permalink and results pages. Progressive: the button only appears when this script
+// runs; when the clipboard is refused, the link is shown (if it was hidden) and selected, with a hint.
 (function () {
   "use strict";
   function select(input) {
+    input.hidden = false;
     input.focus();
     input.select();
   }

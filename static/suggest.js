@@ -1,7 +1,8 @@
 // Suggestions as you type, for every search box with data-suggest (progressive: without this
 // script the box is a plain GET form). The ARIA 1.2 combobox pattern: the input owns a listbox,
 // arrows move through the options (aria-activedescendant), Enter opens the chosen one, Escape
-// closes the list, and a live region says how many suggestions there are.
+// closes the list, and a live region says how many suggestions there are. Each says what it is and
+// how many records it leads to (the API leaves out those that lead to none).
 (function () {
   "use strict";
   var DELAY = 120;
@@ -64,7 +65,7 @@
         li.className = "suggest-option kind-" + s.kind;
         li.appendChild(document.createTextNode(s.text));
         kind.className = "suggest-kind";
-        kind.textContent = s.kind_label;
+        kind.textContent = s.kind_label + " · " + s.count + " 条";
         li.appendChild(kind);
         li.addEventListener("mousedown", function (event) {
           event.preventDefault();  // keep the focus in the box until the page changes

@@ -136,3 +136,9 @@ def test_jieba_cache_that_cannot_be_a_folder_falls_back_with_one_warning(seed_in
     found = sum("安理会" in squash(normalize(r.text)) or "安全理事会" in squash(normalize(r.text))
                 for r in seed_corpus.records())
     assert result.stdout.split(" 条结果")[0] == str(found)
+
+
+def test_chinese_numerals_round_trip():
+    from search.text import chinese_number, chinese_numeral
+
+    assert [n for n in range(1, 200) if chinese_number(chinese_numeral(n)) != n] == []

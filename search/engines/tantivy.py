@@ -327,10 +327,13 @@ class TantivyEngine(Engine):
             # The score says the group: no need to look at the texts.
             hits = tuple((self._stored(a), key_only or score >= tier) for score, a in page)
         else:
-            field = "datekey" if sort == "date" else "order"
-            result = s.search(match, params.per_page, True, field, start, Order.Asc)
-            total = result.count
-            hits = tuple((r, key_only or _exact(parsed, r)) for r in (self._stored(a) for _, a in result.hits))
+            if sort == "date_desc":
+                total, addresses = self._newest_first(match, start, params.per_page)
+            else:
+                field = "datekey" if sort == "date" else "order"
+                result = s.search(match, params.per_page, True, field, start, Order.Asc)
+                total, addresses = result.count, [a for _, a in result.hits]
+            hits = tuple((r, key_only or _exact(parsed, r)) for r in map(self._stored, addresses))
         if counts is None:
             found = {}
             for facets, future in pending:
@@ -339,6 +342,29 @@ class TantivyEngine(Engine):
                     found[f] = {b["key"]: b["doc_count"] for b in result[f]["buckets"]}
             counts = self._cache.get(counts_key, lambda: {f: found[f] for f in FACETS})
         return Matches(total, hits, counts)
+
+    def _newest_first(self, match, start, per_page):
+        """(total, addresses of hits start:start + per_page), newest first, a date's hits in document
+        order, undated last. tantivy sorts by one field in one direction, and datekey descending
+        would reverse each date's hits: the dates' counts come from an aggregation, then each date
+        the page reaches is a search of its own in document order (one or two per page)."""
+        s = self._searcher
+        agg = {"d": {"terms": {"field": "dateint", "size": AGG_SIZE, "segment_size": AGG_SIZE}}}
+        buckets = s.aggregate(match, agg)["d"]["buckets"]
+        dates = sorted(((int(b["key"]), b["doc_count"]) for b in buckets), key=lambda dc: (dc[0] == 0, -dc[0]))
+        addresses, skip = [], start
+        for date, n in dates:
+            want = per_page - len(addresses)
+            if want <= 0:
+                break
+            if skip >= n:
+                skip -= n
+                continue
+            on_date = _must(match, Query.range_query(SCHEMA, "dateint", FieldType.Integer, date, date))
+            result = s.search(on_date, min(want, n - skip), False, "order", skip, Order.Asc)
+            addresses += [a for _, a in result.hits]
+            skip = 0
+        return sum(n for _, n in dates), addresses
 
     def count(self, parsed, params):
         parts = [q for q in (_text(parsed), *self._filters(params).values()) if q is not None]

@@ -377,9 +377,12 @@ class WhooshEngine(Engine):
                     scores[only] = (tier[docs[only]] + data.substantive[docs[only]] / 2) * TIER + self._bm25(
                         s, parsed, docs[only], senses=True)
                 keys = (data.rank[docs], -scores)
-            elif sort == "date":
-                dates = data.dateint[docs]
-                keys = (data.rank[docs], np.where(dates > 0, dates, 99999999))
+            elif sort in ("date", "date_desc"):
+                dates = data.dateint[docs].astype(np.int64)
+                if sort == "date_desc":
+                    dates = -dates
+                # Undated records after every date, either way.
+                keys = (data.rank[docs], np.where(dates != 0, dates, 99999999))
             else:
                 keys = (data.rank[docs],)
             start = (params.page - 1) * params.per_page

@@ -21,7 +21,7 @@ from . import encoder, store, vectors
 from .documents import chapter_documents
 from .progress import Progress
 from ..words import get_jieba
-from .stats import chapter_stats, corpus_stats
+from .stats import STATS_VERSION, chapter_stats, corpus_stats
 
 @dataclass(frozen=True)
 class ChapterJob:
@@ -56,7 +56,7 @@ def load_chapter(job):
         "key": job.key, "path": job.path, "sha256": job.sha256, "seq": job.seq,
         "units": len(documents),
         "paragraphs": len(corpus.paragraphs), "footnotes": len(corpus.footnotes),
-        "stats": chapter_stats(documents),
+        "stats": chapter_stats(documents), "stats_version": STATS_VERSION,
         "warnings": list(corpus.warnings),
         "repertoire_chapter": corpus.repertoire_chapter,
         "first_id": documents[0]["id"] if documents else None,
@@ -146,7 +146,9 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
         kept, jobs = {}, []
         for key, path, digest in given:
             prior = old.get(key)
-            if prior is not None and prior["sha256"] == digest:
+            # A chapter counted by an older version of search.index.stats is indexed again: its
+            # stats lack what the pages now read.
+            if prior is not None and prior["sha256"] == digest and prior.get("stats_version") == STATS_VERSION:
                 kept[key] = {**prior, "path": path}
                 continue
             seq = prior["seq"] if prior is not None else next_seq

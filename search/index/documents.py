@@ -24,9 +24,8 @@ import json
 
 from ..reference.charter import find_charter_refs
 from ..reference.citations import is_citation_only
-from ..reference.meetings import get_table
 from ..reference.resolve import record_to_dict
-from ..reference.symbols import record_symbols
+from ..reference.symbols import decision_document, record_symbols
 
 
 
@@ -68,20 +67,12 @@ def _section(record, by_id):
     return record.section
 
 
-def _statement(record):
-    """The presidential statement a 主席声明 decision is: the one the UN meetings table lists for its meeting
-    (the chapter's text does not give its number)."""
-    meeting = get_table().get(record.meeting) if getattr(record, "meeting", None) else None
-    statements = [o.symbol for o in meeting.outcomes if o.kind == "presidential_statement"] if meeting else []
-    return statements[0] if len(statements) == 1 else None
-
-
 def _symbols(record, by_id):
     """The documents a record cites, and the decision it is a clause (or the heading) of."""
     symbols = list(record_symbols(record, [c.symbol for c in _citations(record, by_id) if c.symbol]))
     own = record.kind == "decision" or (record.kind == "heading" and record.text == record.decision)
     if own and getattr(record, "decision", None) == "主席声明":
-        statement = _statement(record)
+        statement = decision_document("主席声明", getattr(record, "meeting", None))
         if statement and statement not in symbols:
             symbols.append(statement)
     return symbols

@@ -1,7 +1,8 @@
-"""What the home page and the suggestions need of the corpus, computed when the index is built:
-per chapter (kept in the manifest, so an incremental build re-counts only what changed) and summed
-over the chapters (stats.json of each generation).
+"""What the home page, the table of contents and the suggestions need of the corpus, computed when
+the index is built: per chapter (kept in the manifest, so an incremental build re-counts only what
+changed) and summed over the chapters (stats.json of each generation).
 """
+import json
 import re
 from collections import Counter
 
@@ -9,52 +10,95 @@ from ..text import HAN
 from ..words import get_jieba
 
 PHRASES = 2000  # frequent phrases of the corpus offered as suggestions
+# What a chapter's stats hold: a build re-counts a chapter whose stats (in the manifest) are of
+# another version, so that an index built before a field was added gains it on its next build.
+STATS_VERSION = 2
 
 
 def chapter_stats(documents):
-    """What the home page needs of one chapter: meetings (date, decisions, units), countries, orgs, kinds."""
+    """What the home page needs of one chapter: meetings (date, decisions, units, paragraphs),
+    countries, orgs, kinds, years, the documents and Charter articles cited, and its contents."""
     meetings = {}
-    countries, orgs, kinds, symbols, charter = Counter(), Counter(), Counter(), Counter(), Counter()
+    countries, orgs, kinds, symbols, charter, years = (Counter() for _ in range(6))
     for doc in documents:
         kinds[doc["kind"]] += 1
         countries.update(doc["country"])
         orgs.update(doc["org"])
         symbols.update(doc["symbol"])
         charter.update(doc["charter"])
+        if doc["year"]:
+            years[doc["year"]] += 1
         if doc["meeting"] is not None:
-            m = meetings.setdefault(doc["meeting"], {"date": doc["date"], "decisions": [], "units": 0})
+            m = meetings.setdefault(doc["meeting"], {"date": doc["date"], "decisions": [], "units": 0,
+                                                     "paragraphs": 0})
             m["units"] += 1
+            m["paragraphs"] += doc["kind"] != "footnote"  # what the meeting's page lists
             decision = doc["decision"]
             if decision and decision not in m["decisions"]:
                 m["decisions"].append(decision)
     return {"meetings": meetings, "countries": dict(countries), "orgs": dict(orgs), "kinds": dict(kinds),
-            "symbols": dict(symbols), "charter": dict(charter),
+            "symbols": dict(symbols), "charter": dict(charter), "years": dict(years),
+            "contents": chapter_contents(documents),
             "phrases": chapter_phrases(d["text"] for d in documents)}
+
+
+def chapter_contents(documents):
+    """A chapter's items and sections in document order: [{"item", "section", "title", "first", "last",
+    "units"}]. `first`..`last` are the positions (`seq`) of its headings, paragraphs and decisions
+    among the chapter's (what a reading page walks through); `units` counts its records, footnotes
+    included (a footnote belongs where the paragraph that first cites it stands)."""
+    entries, by_key = [], {}
+    for doc in documents:
+        keys = [(doc["item"], None)] + ([(doc["item"], doc["section"])] if doc["section"] else [])
+        for key in keys:
+            entry = by_key.get(key)
+            if entry is None and doc["cls"] == "p":
+                data = json.loads(doc["data"])  # the titles: once per item and section
+                entry = by_key[key] = {
+                    "item": int(doc["item"]), "section": key[1].split(".", 1)[1] if key[1] else None,
+                    "title": data.get("section_title" if key[1] else "item_title") or "",
+                    "first": doc["seq"], "last": doc["seq"], "units": 0}
+                entries.append(entry)
+            if entry is None:
+                continue
+            entry["units"] += 1
+            if doc["cls"] == "p":
+                entry["last"] = doc["seq"]
+    return entries
 
 
 def corpus_stats(chapters):
     """The home page's figures over every chapter of a manifest (summed per-chapter stats)."""
     meetings = {}
-    countries, orgs, kinds, symbols, charter, phrases = (Counter() for _ in range(6))
+    countries, orgs, kinds, symbols, charter, phrases, years = (Counter() for _ in range(7))
     for chapter in chapters:
         s = chapter["stats"]
         for total, key in ((countries, "countries"), (orgs, "orgs"), (kinds, "kinds"), (symbols, "symbols"),
-                           (charter, "charter"), (phrases, "phrases")):
+                           (charter, "charter"), (phrases, "phrases"), (years, "years")):
             total.update(s[key])
         for number, m in s["meetings"].items():
-            agg = meetings.setdefault(number, {"date": m["date"], "decisions": [], "units": 0})
+            agg = meetings.setdefault(number, {"date": m["date"], "decisions": [], "units": 0, "paragraphs": 0})
             agg["units"] += m["units"]
+            agg["paragraphs"] += m["paragraphs"]
             agg["decisions"] += [d for d in m["decisions"] if d not in agg["decisions"]]
+    contents = [{"key": c["key"], "repertoire_chapter": c.get("repertoire_chapter"), "units": c["units"],
+                 "entries": c["stats"]["contents"]} for c in chapters]
+    entries = [e for c in contents for e in c["entries"]]
     return {
         "units": sum(c["units"] for c in chapters),
         "chapters": len(chapters),
+        "items": sum(1 for e in entries if e["section"] is None),
+        "sections": sum(1 for e in entries if e["section"] is not None),
         "meetings": [{"number": int(n), **m} for n, m in sorted(meetings.items(), key=lambda nm: int(nm[0]))],
         "countries": sorted(countries.items(), key=lambda cc: (-cc[1], cc[0])),
         "orgs": sorted(orgs.items(), key=lambda cc: (-cc[1], cc[0])),
         "kinds": dict(kinds),
+        "years": sorted(years.items()),
         "symbols": dict(symbols),
         "charter": dict(charter),
         "phrases": dict(phrases.most_common(PHRASES)),
+        # Every chapter's items and sections, in document order: the table of contents.
+        "contents": contents,
         # The Repertoire's chapters that are indexed, by number: where a cross-reference leads.
         "repertoire_chapters": {str(c["repertoire_chapter"]): c["first_id"] for c in chapters
                                 if c.get("repertoire_chapter") and c.get("first_id")},

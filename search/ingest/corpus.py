@@ -9,7 +9,7 @@ What the records name (citations, countries, organisations) is the next stage's 
 (search.reference.resolve fills those fields).
 """
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import CorpusError
@@ -121,71 +121,54 @@ def _chapter_number(lines):
 
 
 def _make_records(path, blocks, raw_footnotes, problems, order_start):
-    chapter = chapter_key(path)
-    file = display_path(path)
-    counters = {}
-    para_ids = []
-    for block in blocks:
-        counters[block.item] = counters.get(block.item, 0) + 1
-        para_ids.append(f"{chapter}.{block.item}.p{counters[block.item]}")
-
-    cited_by = {}
-    first_citer = {}
+    chapter, file = chapter_key(path), display_path(path)
+    para_ids = _paragraph_ids(chapter, blocks)
+    cited_by, first_citer = {}, {}
     for pid, block in zip(para_ids, blocks):
         for number in block.markers:
-            cited_by.setdefault((block.item, number), []).append(pid)
-            first_citer.setdefault((block.item, number), block)
+            cited_by.setdefault((block.place.item, number), []).append(pid)
+            first_citer.setdefault((block.place.item, number), block)
 
     known = {(f.item, f.number) for f in raw_footnotes}
     for key in sorted(set(cited_by) - known):
         problems.append((first_citer[key].line, f"item {key[0]}: footnote {key[1]} is cited but has no text"))
-
     footnotes = {}
     for raw in raw_footnotes:
-        citer = first_citer.get((raw.item, raw.number))
-        if (raw.item, raw.number) not in cited_by:
+        key = (raw.item, raw.number)
+        if key not in cited_by:
             problems.append((raw.line, f"item {raw.item}: footnote {raw.number} has no marker in the text"))
-        footnotes[(raw.item, raw.number)] = dict(
-            id=f"{chapter}.{raw.item}.fn{raw.number}",
-            chapter=chapter,
-            item=raw.item,
-            number=raw.number,
-            text=raw.text,
-            meeting=citer.meeting if citer else None,
-            date=citer.date if citer else None,
-            cited_by=tuple(cited_by.get((raw.item, raw.number), ())),
-            source=Source(file, raw.line),
-        )
+        # A note is dated by the paragraph that first cites it.
+        citer = first_citer.get(key)
+        footnotes[key] = dict(
+            id=f"{chapter}.{raw.item}.fn{raw.number}", chapter=chapter, item=raw.item, number=raw.number,
+            text=raw.text, meeting=citer.place.meeting if citer else None, date=citer.place.date if citer else None,
+            cited_by=tuple(cited_by.get(key, ())), source=Source(file, raw.line))
+    return _in_document_order(chapter, file, para_ids, blocks, footnotes, order_start), problems
 
-    # One document order for all records: each footnote right after the paragraph that first cites it.
-    order = order_start
-    paragraphs, ordered_footnotes = [], []
-    placed = set()
+
+def _paragraph_ids(chapter, blocks):
+    """"<chapter>.<item>.p<n>": n counts the item's headings, paragraphs and decisions from 1."""
+    counters, ids = {}, []
+    for block in blocks:
+        counters[block.place.item] = counters.get(block.place.item, 0) + 1
+        ids.append(f"{chapter}.{block.place.item}.p{counters[block.place.item]}")
+    return ids
+
+
+def _in_document_order(chapter, file, para_ids, blocks, footnotes, order):
+    """The records, numbered in one document order: each footnote right after the paragraph that
+    first cites it (one cited by none comes last)."""
+    paragraphs, ordered_footnotes, placed = [], [], set()
     for pid, block in zip(para_ids, blocks):
         text, marker_offsets = block.joined()
-        cited = [footnotes[(block.item, n)] for n in block.markers if (block.item, n) in footnotes]
-        paragraphs.append(
-            Paragraph(
-                id=pid,
-                chapter=chapter,
-                kind=block.kind,
-                item=block.item,
-                item_title=block.item_title,
-                section=block.section,
-                section_title=block.section_title,
-                meeting=block.meeting,
-                date=block.date,
-                decision=block.decision,
-                text=text,
-                footnotes=tuple(block.markers),
-                source=Source(file, block.line),
-                order=order,
-                marker_offsets=marker_offsets,
-            )
-        )
+        paragraphs.append(Paragraph(
+            id=pid, chapter=chapter, kind=block.kind, **asdict(block.place), text=text,
+            footnotes=tuple(block.markers), source=Source(file, block.line), order=order,
+            marker_offsets=marker_offsets))
         order += 1
-        for f in cited:
-            if f["id"] not in placed:
+        for number in block.markers:
+            f = footnotes.get((block.place.item, number))
+            if f is not None and f["id"] not in placed:
                 placed.add(f["id"])
                 ordered_footnotes.append(Footnote(**f, order=order))
                 order += 1
@@ -194,4 +177,4 @@ def _make_records(path, blocks, raw_footnotes, problems, order_start):
             ordered_footnotes.append(Footnote(**f, order=order))
             order += 1
     ordered_footnotes.sort(key=lambda f: (f.item, f.number))
-    return Corpus(tuple(paragraphs), tuple(ordered_footnotes)), problems
+    return Corpus(tuple(paragraphs), tuple(ordered_footnotes))

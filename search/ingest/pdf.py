@@ -1,8 +1,9 @@
-"""Chapter PDF -> chapter text in the layout the chapter reader takes.
+"""Chapter PDF -> its pages as pdfium reads them: every character with its box, baseline, size
+and weight, the drawn rules and the images.
 
-pdfium gives every character with its box, baseline and font size, and the page's drawn
-paths; search/pdf_layout.py turns those into body text and footnotes. The library's own
-plain-text output is never used: it knows nothing of columns, rules or raised digits.
+pypdfium2 gives the characters; the layout modules (pdf_columns, pdf_lines, pdf_blocks,
+pdf_chapter) rebuild the text from them. pdfium's own plain-text output is never used: it knows
+nothing of columns, rules or raised digits.
 """
 import ctypes
 import re
@@ -14,8 +15,8 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorpusError
 from .files import read_bytes
-from .pdf_page import Glyph, PageContent, Rule
 from .pdf_chapter import compose_text
+from .pdf_glyphs import Glyph, PageContent, Rule
 
 # pdfium's FPDF_ERR_* codes, as PdfiumError.err_code carries them.
 _LOAD_ERRORS = {
@@ -27,6 +28,9 @@ _LOAD_ERRORS = {
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
 # A horizontal path no thicker than this (points) is a rule, such as the footnote separator.
 _RULE_THICKNESS = 2.0
+_FORCE_BOLD = 1 << 18  # the font descriptor's ForceBold flag
+_BOLD_NAMES = ("bold", "heavy", "black", "demi", "semibold")
+_STRIDE = 6  # characters read between two looks at their text object
 
 
 def read_pdf_text(path):
@@ -34,7 +38,31 @@ def read_pdf_text(path):
 
     :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or a font with no Unicode map.
     """
+    pages, warnings = read_pdf_pages(path)
+    return compose_text(pages), warnings
+
+
+def read_pdf_pages(path, strict=True):
+    """Every page's glyphs, rules and image count: ([PageContent], warnings).
+
+    :param strict: refuse a font with no Unicode map; else its characters read as "\ufffd", with a warning.
+    :raises CorpusError: missing, encrypted, corrupt or image-only PDF, or (strict) a font with no Unicode map.
+    """
     path = Path(path)
+    pdf = _open(path)
+    try:
+        pages, warnings = _read_pages(path, pdf, strict)
+    finally:
+        pdf.close()
+    if not any(page.glyphs for page in pages):
+        if any(page.images for page in pages):
+            raise CorpusError(path, "the PDF has no text layer, only images (a scan?): run OCR on it first")
+        raise CorpusError(path, "the PDF has no text")
+    return pages, warnings
+
+
+def _open(path):
+    """The PDF document. :raises CorpusError: missing, not a PDF, truncated, encrypted or corrupt."""
     data = read_bytes(path)
     if not data.lstrip().startswith(b"%PDF-"):
         raise CorpusError(path, "not a PDF file (no %PDF- header)")
@@ -45,19 +73,29 @@ def read_pdf_text(path):
         raise CorpusError(path, "the PDF is truncated (no %%EOF at its end)")
     data = data[:end]  # bytes after the end of a whole PDF (a mail footer, padding) are not the PDF's
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = _LOAD_ERRORS.get(getattr(exc, "err_code", None), "not a readable PDF (corrupt or truncated)")
         raise CorpusError(path, message) from None
+
+
+def render_pages(path, scale=2.0):
+    """Each page drawn as an image: yields (page number, PIL image, (left, bottom) of the page's
+    crop box in PDF points), for a picture of what the reader saw (python -m search inspect --png).
+
+    :raises CorpusError: a file read_pdf_pages would refuse as unreadable.
+    """
+    pdf = _open(Path(path))
     try:
-        pages, warnings = _read_pages(path, pdf)
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                left, bottom, _, _ = page.get_cropbox()
+                yield index + 1, page.render(scale=scale).to_pil(), (left, bottom)
+            finally:
+                page.close()
     finally:
         pdf.close()
-    if not any(page.glyphs for page in pages):
-        if any(page.images for page in pages):
-            raise CorpusError(path, "the PDF has no text layer, only images (a scan?): run OCR on it first")
-        raise CorpusError(path, "the PDF has no text")
-    return compose_text(pages), warnings
 
 
 def _end_of_pdf(data):
@@ -75,7 +113,7 @@ def _end_of_pdf(data):
     return end + len(b"%%EOF")
 
 
-def _read_pages(path, pdf):
+def _read_pages(path, pdf, strict):
     pages, warnings = [], []
     for index in range(len(pdf)):
         try:
@@ -83,22 +121,24 @@ def _read_pages(path, pdf):
         except pdfium.PdfiumError:
             raise CorpusError(path, f"page {index + 1}: cannot be read (corrupt PDF)") from None
         try:
-            content = _read_page(path, index + 1, page)
+            content, unmapped = _read_page(path, index + 1, page, strict)
         except pdfium.PdfiumError:
             raise CorpusError(path, f"page {index + 1}: cannot be read (corrupt PDF)") from None
         finally:
             page.close()
         if not content.glyphs and content.images:
             warnings.append(f"{path}: page {index + 1} has no text layer, only images: its text is not indexed")
+        if unmapped:
+            warnings.append(f"{path}: page {index + 1}: a font has no Unicode map: {unmapped} characters read as \ufffd")
         pages.append(content)
     return pages, warnings
 
 
-def _read_page(path, number, page):
+def _read_page(path, number, page, strict=True):
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        glyphs = _read_glyphs(path, number, textpage)
+        glyphs, unmapped = _read_glyphs(path, number, textpage, strict)
     finally:
         textpage.close()
     rules, images = [], 0
@@ -120,17 +160,46 @@ def _read_page(path, number, page):
             left, bottom, right, top = (b.value for b in bounds)
             if top - bottom <= _RULE_THICKNESS and right - left > top - bottom:
                 rules.append(Rule(left, right, (top + bottom) / 2))
-    return PageContent(number, width, height, glyphs, rules, images)
+    return PageContent(number, width, height, glyphs, rules, images), unmapped
 
 
-def _read_glyphs(path, number, textpage):
-    """Every drawn character of a page, with its box, baseline and size (spaces included)."""
+_NAME = ctypes.create_string_buffer(256)
+_FLAGS = ctypes.c_int()
+
+
+def _bold_font(font):
+    """Is a font a bold face: by its name, its ForceBold flag or a plausible heavy weight?"""
+    if not font:
+        return False
+    if pdfium_c.FPDFFont_GetBaseFontName(font, _NAME, 256) and any(
+            word in _NAME.value.decode("latin-1").lower() for word in _BOLD_NAMES):
+        return True
+    if pdfium_c.FPDFFont_GetFlags(font, ctypes.byref(_FLAGS)) and _FLAGS.value & _FORCE_BOLD:
+        return True
+    # Descriptors carry nonsense weights too (6980): only a plausible heavy one counts.
+    return 700 <= pdfium_c.FPDFFont_GetWeight(font) <= 1000
+
+
+def _is_bold(obj, fonts):
+    """Is a text object drawn bold: in a bold face, or outlined and filled (text render mode 2:
+    synthetic bold, as Writer and others embolden a font with no bold face)?"""
+    if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE:
+        return True
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    key = ctypes.c_void_p.from_buffer(font).value
+    if key not in fonts:
+        fonts[key] = _bold_font(font)
+    return fonts[key]
+
+
+def _read_glyphs(path, number, textpage, strict=True):
+    """Every drawn character of a page, with its box, baseline, size and weight (spaces included),
+    and how many had no Unicode map (read as "\ufffd" when not `strict`)."""
     # The raw API with reused out-parameters: this loop runs for every character of the chapter.
     # Loose boxes span the advance width: tight ones would leave a gap after "，" as wide as a space.
     rect = pdfium_c.FS_RECTF()
     box = ctypes.byref(rect)
     x, y = ctypes.c_double(), ctypes.c_double()
-    origin = ctypes.byref(x), ctypes.byref(y)
     glyphs = []
     textpage = textpage.raw  # the handle itself: the wrapper's lookup costs more than the call
     # Local names: a module attribute lookup per call adds up over every character.
@@ -138,33 +207,66 @@ def _read_glyphs(path, number, textpage):
         pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError)
     get_box, get_origin, get_size = (
         pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize)
-    ox, oy = origin
+    # A pointer's address read through the buffer protocol: ctypes.cast costs three times as much.
+    get_object, address = pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p.from_buffer
+    ox, oy = ctypes.byref(x), ctypes.byref(y)
+    bold, fonts = {}, {}  # text object -> bold, font -> bold: one lookup per object and font
+    unmapped, heavy, looked, last = 0, False, -_STRIDE, (None, None)
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if is_generated(textpage, i):
-            # pdfium's own spaces and line breaks, guessed from gaps: we do our own.
+            # pdfium's own spaces and line breaks, guessed from gaps: the layout does its own.
+            looked = -_STRIDE  # and the next character may be another run's
             continue
         code = get_unicode(textpage, i)
         if code < 0x20 and pdfium_c.FPDFText_IsHyphen(textpage, i):
             # pdfium reports a hyphen that ends a line as 0x02; the text has the hyphen as printed.
             code = 0x2D
         if code in (0, 0xFFFD) or (code < 0x20 and code not in (9, 10, 13)) or map_error(textpage, i):
-            raise CorpusError(
-                path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
-            )
-        ch, mark = chr(code), False
-        if code < 0x3000:
-            if ch.isspace():
-                ch = " "
-            elif ch in _SUPERSCRIPTS:
-                ch, mark = _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
-            elif 0x2F00 <= code <= 0x2FDF:
-                ch = unicodedata.normalize("NFKC", ch)  # a Kangxi radical (see below)
-        elif 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
-            # Kangxi radicals and compatibility ideographs look like (and mean) the ordinary
-            # characters; some fonts map to them. Full NFKC would also turn ，into ",".
-            ch = unicodedata.normalize("NFKC", ch)
+            if strict:
+                raise CorpusError(
+                    path, f"page {number}: a font has no Unicode map (its characters cannot be read as text)"
+                )
+            code, unmapped = 0xFFFD, unmapped + 1
+        if 0x3000 <= code < 0xF900:
+            ch, mark = chr(code), False  # Chinese characters and punctuation: as they are
+        else:
+            ch, mark = _character(code)
+            if ch is None:
+                continue
         get_box(textpage, i, box)
         get_origin(textpage, i, ox, oy)
         # Baselines and sizes to 0.1 pt: the layout compares and counts them.
-        glyphs.append(Glyph(ch, rect.left, rect.right, round(y.value, 1), round(get_size(textpage, i), 1), mark))
-    return glyphs
+        run = (round(y.value, 1), round(get_size(textpage, i), 1))
+        if run != last or i - looked >= _STRIDE:
+            # The text object, for the weight: where a run may begin (another baseline or size,
+            # after a line break) and every few characters, not for every one of them.
+            obj = get_object(textpage, i)
+            key = address(obj).value
+            heavy = bold.get(key)
+            if heavy is None:
+                heavy = bold[key] = bool(key) and _is_bold(obj, fonts)
+            looked, last = i, run
+        glyphs.append(Glyph(ch, rect.left, rect.right, run[0], run[1], heavy, i, mark))
+    return glyphs, unmapped
+
+
+def _character(code):
+    """(the character as the text has it, is it a marker typed as a superscript digit); None for
+    an invisible format character (a word joiner, a zero-width space, a soft hyphen)."""
+    ch = chr(code)
+    if code < 0x3000:
+        if ch.isspace():
+            return " ", False
+        if 0x2000 <= code and unicodedata.category(ch) == "Cf" or code == 0xAD:
+            return None, False
+        if ch in _SUPERSCRIPTS:
+            return _SUPERSCRIPTS[ch], True  # a marker typed as a superscript digit ("¹")
+        if 0x2F00 <= code <= 0x2FDF:
+            return unicodedata.normalize("NFKC", ch), False  # a Kangxi radical (see below)
+    elif code == 0xFEFF:
+        return None, False
+    elif 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
+        # Kangxi radicals and compatibility ideographs look like (and mean) the ordinary
+        # characters; some fonts map to them. Full NFKC would also turn ，into ",".
+        return unicodedata.normalize("NFKC", ch), False
+    return ch, False

@@ -9,7 +9,7 @@ there are none, a paragraph ends at sentence-final punctuation (its markers left
 by an indented line.
 """
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import CorpusError
 from ..text import HAN
@@ -25,7 +25,6 @@ from .lines import (
     split_markers,
     without_sentinels,
 )
-from .files import display_path
 
 SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
 ITEM_HEADING = re.compile(rf"^\s*(\d{{1,3}})\s*[.．]\s*([{HAN}《“].*?)\s*$")
@@ -45,20 +44,27 @@ DECISION_INTRO = ("其中", "除其他外", "安理会", "决议", "声明")
 FOOTNOTE_END = ("。", "。)", "。）", "。”", "！", "？")
 
 
-@dataclass
-class _Block:
-    kind: str  # heading | paragraph | decision
-    heading: str | None  # item | section | decision | verdict | sub (for headings)
-    line: int
-    pieces: list = field(default_factory=list)
-    markers: list = field(default_factory=list)
-    item: int = 0
+@dataclass(frozen=True)
+class Place:
+    """Where a block stands: its item, section and decision (a heading sets it for what follows)."""
+
+    item: int | None = None
     item_title: str = ""
     section: str | None = None
     section_title: str | None = None
     meeting: int | None = None
     date: str | None = None
     decision: str | None = None
+
+
+@dataclass
+class _Block:
+    kind: str  # heading | paragraph | decision
+    heading: str | None  # item | section | decision | verdict | sub (for headings)
+    line: int
+    place: Place
+    pieces: list = field(default_factory=list)
+    markers: list = field(default_factory=list)
 
     def joined(self):
         return split_markers(join_pieces(self.pieces))
@@ -96,37 +102,22 @@ def _keeps_trailing_spaces(lines):
     return trailing > 0 and trailing * 4 >= sum(1 for line in lines if line.lead)
 
 
-class _ChapterReader:
-    """Splits body from footnotes, then body into blocks, with the item's marker sequence."""
+class _NoteReader:
+    """Splits a chapter's lines into body lines and footnotes: a line of underscores opens a page's
+    notes, which run until a line that neither opens the item's next note nor continues one."""
 
-    def __init__(self, path, lines):
-        self.path = path
-        self.file = display_path(path)
-        self.lines = [line for line in lines if line.text]
-        self.trailing = _keeps_trailing_spaces(self.lines)
-        # A reader that knows where the markers are (the PDF reader) writes every one of them as a
-        # sentinel: then a number on a line without one is text ("会上有 2 位代表"), never a guess.
-        self.explicit_markers = any(SENTINEL.search(line.raw) for line in self.lines)
-        self.blocks = []
+    def __init__(self, lines, explicit_markers):
+        self.lines = lines
+        # A reader that knows where markers are (the PDF reader) writes each footnote on one line.
+        self.explicit_markers = explicit_markers
         self.footnotes = []
-        self.problems = []  # (line, message): what the ingestion checks found
-        self.block = None
         self.items = []  # item numbers in order of their headings
-        self.item = None
-        self.item_title = ""
-        self.section = self.section_title = None
-        self.meeting = self.date = self.decision = None
-        self.next_marker = 1
-        self.in_decision = False
-        self.expect_verdict = False
-        self.prev_ends = True  # did the previous body line end its paragraph or heading?
-        self.fn_item_index = 0
-        self.page = 0  # footnote blocks seen
         self.cited = {}  # item -> numbers standing where a marker could in its body so far
+        self.item_index = 0  # the item the notes being read belong to
+        self.page = 0  # footnote blocks seen
 
-    # -- driving
-
-    def read(self):
+    def split(self):
+        """(body lines, raw footnotes, item numbers in order)."""
         body, in_footnotes = [], False
         for i, line in enumerate(self.lines):
             if SEPARATOR.match(line.raw):
@@ -143,18 +134,7 @@ class _ChapterReader:
                 before = body[-1].text if body else ""
                 self.cited.setdefault(self.items[-1], set()).update(marker_candidates(line.text, before))
             body.append(line)
-        # Body lines are processed after the split so that headings and markers can look ahead.
-        i = 0
-        while i < len(body):
-            i += self._body_line(body, i)
-        self._flush()
-        if not self.items:
-            raise CorpusError(
-                self.path, "not a Repertoire chapter: no item heading such as '49. …' found"
-            )
-        return self.blocks, self.footnotes, self.problems
-
-    # -- footnotes
+        return body, self.footnotes, self.items
 
     def _footnote_line(self, i, line):
         """Consume a line of a footnote block; False when the body resumes."""
@@ -162,12 +142,12 @@ class _ChapterReader:
         if self._opens_footnote(line):
             m = _footnote_start(line)
             number = int(m.group(1))
-            self.fn_item_index, item = self._footnote_item(number)
+            self.item_index, item = self._footnote_item(number)
             self.footnotes.append(_RawFootnote(item, number, line.no, [m.group(2)], self.page))
             return True
         if any(p.match(line.raw) for p in (ITEM_HEADING, SECTION_HEADING, DECISION_HEADING)):
             return False
-        if current is not None and not current.complete and line.lead < 2:
+        if current is not None and not current.complete and line.lead < 2 and not self.explicit_markers:
             if current.page == self.page and self._resumes_on_next_page(i, current):
                 return False
             current.pieces.append(line.raw)
@@ -206,32 +186,63 @@ class _ChapterReader:
 
     def _footnote_item(self, number):
         """(index in items, item) a footnote numbered `number` belongs to, if it comes next in sequence."""
-        if self.fn_item_index >= len(self.items):
+        if self.item_index >= len(self.items):
             return None, None
-        item = self.items[self.fn_item_index]
+        item = self.items[self.item_index]
         last = self.footnotes[-1].number if self.footnotes and self.footnotes[-1].item == item else 0
+        if number == 1:
+            # The first note of an item: of the item whose body cites a marker 1, among those
+            # begun so far that have no notes yet (an item may have none), else of the next one.
+            first = self.item_index if last == 0 else self.item_index + 1
+            candidates = range(first, len(self.items))
+            k = next((k for k in candidates if 1 in self.cited.get(self.items[k], ())), first)
+            return (k, self.items[k]) if k < len(self.items) else (None, None)
         if number == last + 1:
-            return self.fn_item_index, item
-        if number == 1 and self.fn_item_index + 1 < len(self.items):
-            return self.fn_item_index + 1, self.items[self.fn_item_index + 1]
+            return self.item_index, item
         return None, None
 
-    # -- body
+
+class _BodyReader:
+    """Reads body lines into heading, paragraph and decision blocks, each at its place, with the
+    item's footnote markers found in sequence."""
+
+    def __init__(self, explicit_markers, trailing):
+        self.explicit_markers = explicit_markers
+        self.trailing = trailing  # does this extraction end every unit with a space?
+        self.blocks = []
+        self.problems = []  # (line, message): what the ingestion checks found
+        self.block = None
+        self.place = Place()
+        self.next_marker = 1
+        self.in_decision = False
+        self.expect_verdict = False
+        self.prev_ends = True  # did the previous body line end its paragraph or heading?
+
+    def read(self, body):
+        """(blocks, problems). Body lines are read after the split, so that headings and markers
+        can look ahead."""
+        i = 0
+        while i < len(body):
+            used = self._body_line(body, i)
+            self.prev_ends = self._unit_ends(body, i + used - 1)
+            i += used
+        self._flush()
+        return self.blocks, self.problems
 
     def _heading_kind(self, line):
         m = ITEM_HEADING.match(line.raw)
-        if m and (self.item is None or int(m.group(1)) > self.item):
+        if m and (self.place.item is None or int(m.group(1)) > self.place.item):
             return "item"
         m = SECTION_HEADING.match(line.raw)
-        if m and self.item is not None:
-            expected = chr(ord(self.section) + 1) if self.section else "A"
+        if m and self.place.item is not None:
+            expected = chr(ord(self.place.section) + 1) if self.place.section else "A"
             if m.group(1) == expected:
                 return "section"
         return None
 
     def _decision_heading(self, body, i):
         """A decision heading, perhaps wrapped: (match, number of lines) or (None, 0)."""
-        if self.item is None or not DECISION_START.match(body[i].raw):
+        if self.place.item is None or not DECISION_START.match(body[i].raw):
             return None, 0
         pieces = []
         for j in range(i, min(i + 12, len(body))):
@@ -272,65 +283,56 @@ class _ChapterReader:
         """Take body line i (and the lines a wrapped heading runs onto); returns how many."""
         line = body[i]
         kind = self._heading_kind(line)
-        used = 1
         decision, lines = (None, 0) if kind else self._decision_heading(body, i)
         if kind == "item":
             m = ITEM_HEADING.match(line.raw)
-            self._flush()
-            self.item = int(m.group(1))
-            self.item_title = m.group(2)
-            self.section = self.section_title = None
-            self.meeting = self.date = self.decision = None
             self.next_marker = 1
-            self._start("heading", "item", line, m.group(2))
-            self.block.pieces = [line.text]
+            self._open_heading("item", line, line.text, Place(int(m.group(1)), m.group(2)))
         elif kind == "section":
             m = SECTION_HEADING.match(line.raw)
-            self._flush()
-            self.section, self.section_title = m.group(1), m.group(2)
-            self.meeting = self.date = self.decision = None
-            self._start("heading", "section", line, line.text)
+            self._open_heading("section", line, line.text,
+                               replace(self.place, section=m.group(1), section_title=m.group(2), meeting=None,
+                                       date=None, decision=None))
         elif decision:
-            self._flush()
             year, month, day, meeting = (int(g) for g in decision.groups())
-            self.meeting = meeting
-            self.date = f"{year:04d}-{month:02d}-{day:02d}"
-            self.decision = None
-            self._start("heading", "decision", line, join_pieces(b.text for b in body[i:i + lines]))
+            self._open_heading("decision", line, join_pieces(b.text for b in body[i:i + lines]),
+                               replace(self.place, meeting=meeting, date=f"{year:04d}-{month:02d}-{day:02d}",
+                                       decision=None))
             self.expect_verdict = True
-            used = lines
-        elif self.item is None:
-            # Text before the first item heading (a chapter title page) is not indexed.
-            return 1
+            return lines
+        elif self.place.item is None:
+            pass  # text before the first item heading (a chapter title page) is not indexed
         elif self.expect_verdict and line.lead == 0:
-            self._flush()
-            self.decision = line.text
-            self._start("heading", "verdict", line, line.text)
+            self._open_heading("verdict", line, line.text, replace(self.place, decision=line.text))
             self.expect_verdict = False
         elif self._is_subheading(body, i):
-            self._flush()
-            self._start("heading", "sub", line, line.text)
-        elif (
-            self.block is not None
-            and self.block.heading in ("item", "section", "verdict")
-            and line.lead == 0
-        ):
-            # A long heading wraps onto unindented lines.
-            self.block.pieces.append(line.text)
-            if self.block.heading == "item":
-                self.item_title = join_pieces([self.item_title, line.text])
-            elif self.block.heading == "section":
-                self.section_title = join_pieces([self.section_title, line.text])
-            else:
-                self.decision = self.block.decision = join_pieces([self.decision, line.text])
+            self._open_heading("sub", line, line.text, self.place)
+        elif self.block is not None and self.block.heading in ("item", "section", "verdict") and line.lead == 0:
+            self._wrap_heading(line)
         else:
             self.expect_verdict = False
             if self._starts_block(line):
                 self._flush()
                 self._start("decision" if self.in_decision else "paragraph", None, line, None)
             self._paragraph_line(body, i)
-        self.prev_ends = self._unit_ends(body, i + used - 1)
-        return used
+        return 1
+
+    def _open_heading(self, heading, line, text, place):
+        self._flush()
+        self.place = place
+        self._start("heading", heading, line, text)
+
+    def _wrap_heading(self, line):
+        """A long heading wraps onto unindented lines: its text and the place it names grow."""
+        self.block.pieces.append(line.text)
+        p = self.place
+        if self.block.heading == "item":
+            self.place = replace(p, item_title=join_pieces([p.item_title, line.text]))
+        elif self.block.heading == "section":
+            self.place = replace(p, section_title=join_pieces([p.section_title, line.text]))
+        else:
+            self.place = replace(p, decision=join_pieces([p.decision, line.text]))
+            self.block.place = replace(self.block.place, decision=self.place.decision)
 
     def _paragraph_line(self, body, i):
         line = body[i]
@@ -342,13 +344,15 @@ class _ChapterReader:
             text, numbers = find_markers(line.text, self.next_marker, before, after)
         for number in numbers:
             if number != self.next_marker:
-                self.problems.append((line.no, f"item {self.item}: footnote marker {self.next_marker} "
+                self.problems.append((line.no, f"item {self.place.item}: footnote marker {self.next_marker} "
                                                f"not found before marker {number}"))
             self.next_marker = number + 1
         if self._is_furniture(without_sentinels(text), before, after):
             self.problems.append((line.no, f"header or footer text in the body: {line.text!r}"))
         self.block.pieces.append(text)
         self.block.markers.extend(numbers)
+
+    @staticmethod
 
     @staticmethod
     def _is_furniture(text, before, after):
@@ -360,19 +364,8 @@ class _ChapterReader:
         )
 
     def _start(self, kind, heading, line, text):
-        self.block = _Block(
-            kind=kind,
-            heading=heading,
-            line=line.no,
-            pieces=[text] if text else [],
-            item=self.item,
-            item_title=self.item_title,
-            section=self.section,
-            section_title=self.section_title,
-            meeting=self.meeting,
-            date=self.date,
-            decision=self.decision,
-        )
+        self.block = _Block(kind=kind, heading=heading, line=line.no, place=self.place,
+                            pieces=[text] if text else [])
         if kind == "heading":
             self.in_decision = False
 
@@ -384,7 +377,9 @@ class _ChapterReader:
         if not text:
             return
         if block.heading in ("item", "section"):
-            block.item_title, block.section_title = self.item_title, self.section_title
+            # Its title as wrapped onto the lines after it.
+            block.place = replace(block.place, item_title=self.place.item_title,
+                                  section_title=self.place.section_title)
         self.blocks.append(block)
         if block.kind == "paragraph" and text.endswith(("：", ":")) and any(
             w in text[-30:] for w in DECISION_INTRO
@@ -399,4 +394,12 @@ def read_blocks(path, lines):
 
     :raises CorpusError: the lines hold no item heading, so this is not a Repertoire chapter.
     """
-    return _ChapterReader(path, lines).read()
+    lines = [line for line in lines if line.text]
+    # A reader that knows where the markers are (the PDF reader) writes every one of them as a
+    # sentinel: then a number on a line without one is text ("会上有 2 位代表"), never a guess.
+    explicit = any(SENTINEL.search(line.raw) for line in lines)
+    body, footnotes, items = _NoteReader(lines, explicit).split()
+    if not items:
+        raise CorpusError(path, "not a Repertoire chapter: no item heading such as '49. …' found")
+    blocks, problems = _BodyReader(explicit, _keeps_trailing_spaces(lines)).read(body)
+    return blocks, footnotes, problems

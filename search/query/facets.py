@@ -47,15 +47,22 @@ def _sort_key(value):
     return (int(value), "") if value.isdigit() else (0, value)
 
 
+# Facets listed in the order of their values (years by date), not most frequent first.
+BY_VALUE = frozenset({"year"})
+
+
 def facet_values(counts, params):
-    """{facet: (FacetValue, ...)} from an engine's {facet: {value: count}}: most frequent first,
-    selected values kept (with their count, 0 when none is left) so that they can be unselected."""
+    """{facet: (FacetValue, ...)} from an engine's {facet: {value: count}}: most frequent first (years
+    by date), selected values kept (with their count, 0 when none is left) so that they can be unselected."""
     out = {}
     for f in FACETS:
         selected = set(getattr(params, f))
         values = {v: c for v, c in (counts.get(f) or {}).items() if c}
         for v in selected:
             values.setdefault(v, 0)
-        ordered = sorted(values.items(), key=lambda vc: (-vc[1], _sort_key(vc[0])))
+        if f in BY_VALUE:
+            ordered = sorted(values.items(), key=lambda vc: _sort_key(vc[0]))
+        else:
+            ordered = sorted(values.items(), key=lambda vc: (-vc[1], _sort_key(vc[0])))
         out[f] = tuple(FacetValue(v, *facet_label(f, v), c, v in selected) for v, c in ordered)
     return out

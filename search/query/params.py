@@ -19,7 +19,7 @@ FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year
                 "charter": "《宪章》条款"}
 # The date range on the meeting date (URL names).
 RANGE = ("from", "to")
-SORTS = {"relevance": "相关度", "date": "日期", "document": "文件顺序"}
+SORTS = {"relevance": "相关度", "date": "日期（从早到晚）", "date_desc": "日期（从晚到早）", "document": "文件顺序"}
 KINDS = {"heading": ("标题", "heading"), "paragraph": ("段落", "paragraph"),
          "decision": ("决定", "decision"), "footnote": ("脚注", "footnote")}
 

@@ -74,9 +74,10 @@ def _describe(parsed):
     for clause in parsed.clauses:
         for alt, term in enumerate(t for t in clause if not t.senses):
             out.append({"text": term.text, "words": list(term.words), "exact": term.exact,
-                        "exclude": False, "or": alt > 0})
+                        "exclude": False, "or": alt > 0, "added": term.added})
     for term in parsed.excluded:
-        out.append({"text": term.text, "words": list(term.words), "exact": True, "exclude": True, "or": False})
+        out.append({"text": term.text, "words": list(term.words), "exact": True, "exclude": True, "or": False,
+                    "added": term.added})
     return tuple(out)
 
 

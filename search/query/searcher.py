@@ -5,19 +5,43 @@ The query layer calls the engine; the engine never calls back up. `Searcher` is 
 layer and the command line hold.
 """
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..config import PAGE_SIZE
 from ..index import encoder
+from ..engines import LRU
 from ..index.store import open_engine, read_stats
 from ..index.vectors import Vectors
 from ..reference.glossary import open_dictionary
 from ..reference.meetings import get_table
-from .params import SearchParams
+from .params import RANGE, SearchParams
 from .result import run_search
 from .similar import similar_records
 from .suggest import SuggestIndex, nearest_queries, suggestions_from_stats
 from .syntax import parse_query
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """What to search instead of a search without hits, and how many hits that gives (never 0)."""
+
+    kind: str                 # "sound" (法国 for faguo), "part" (a word or piece of the query),
+    #                           "unfiltered" (the same search without one of its filters)
+    text: str                 # 法国, 区域组织; for "unfiltered" the filter's value
+    total: int
+    q: str | None = None      # the query instead (None: the same query)
+    add: tuple[str, str] | None = None   # a filter to use (with the query dropped): ("country", "FRA")
+    drop: tuple[str, str] | None = None  # the filter to take away: ("country", "FRA"), ("from", "2005-01-01")
+
+
+def _with_filter(params, facet, value):
+    return replace(params, q="", **{facet: tuple(dict.fromkeys((*getattr(params, facet), value)))})
+
+
+def _without_filter(params, name, value):
+    if name in RANGE:
+        return replace(params, **{"date_from" if name == "from" else "date_to": None})
+    return replace(params, **{name: tuple(v for v in getattr(params, name) if v != value)})
 
 
 class Searcher:
@@ -38,6 +62,7 @@ class Searcher:
     def _has(self, term):
         """True when some unit holds `term` (a dictionary's word is offered only then)."""
         return self.engine.count(parse_query(f'"{term}"'), SearchParams()) > 0
+        self._counts = LRU(4096)  # phrase -> hits, for the completions (the version never changes)
 
     def close(self):
         """Release the engine's files, the vectors and the dictionary (their memory maps hold descriptors)."""
@@ -65,16 +90,51 @@ class Searcher:
         """Up to 10 records close in meaning to a record (search.query.similar), or [] ."""
         return similar_records(self.engine, self.vectors, record_id)
 
-    def nearest(self, params, wanted=5):
-        """The empty state: [(query, total)] near `params.q` that do have hits (same filters)."""
+    def count_filtered(self, params, facet, value):
+        """How many units the filter `facet`=`value` alone finds (with the other filters, without the query)."""
+        return self.count(_with_filter(params, facet, value))
+
+    def alternatives(self, params, wanted=5):
+        """The empty state: searches near `params` that do have hits ([Alternative]): names and phrases
+        that sound like the query (a name's filter alone), its words and pieces (with the same
+        filters), then the same search without each of its filters in turn."""
         out = []
-        for q in nearest_queries(params.q, self.suggestions):
-            total = self.count(replace(params, q=q))
-            if total:
-                out.append((q, total))
+        for near in nearest_queries(params.q, self.suggestions) if params.q.strip() else ():
+            if near.filter:
+                alt = Alternative("sound", near.text, self.count(_with_filter(params, *near.filter)), add=near.filter)
+            else:
+                alt = Alternative(near.kind, near.text, self.count(replace(params, q=near.q)), q=near.q)
+            if alt.total:
+                out.append(alt)
                 if len(out) == wanted:
                     break
+        dropped = [(f, v) for f, values in params.filters().items() for v in values]
+        dropped += [(name, value) for name, value in zip(RANGE, (params.date_from, params.date_to)) if value]
+        for name, value in dropped:
+            total = self.count(_without_filter(params, name, value))
+            if total:
+                out.append(Alternative("unfiltered", value, total, drop=(name, value)))
         return out
+
+    def complete(self, prefix, limit=10):
+        """Completions of what is being typed ([(Suggestion, hits)]), each with the hits it leads to:
+        a name's or an article's filter, a meeting's paragraphs, the records citing a document
+        (counted when the index was built), a phrase's search (counted once, then remembered)."""
+        out = []
+        for s in self.suggestions.complete(prefix, limit):
+            total = self._counts.get(s.text, lambda: self.count(SearchParams(q=s.text))) if s.kind == "phrase" \
+                else s.weight
+            if total:
+                out.append((s, total))
+        return out
+
+    def read(self, part, page=1, per_page=PAGE_SIZE):
+        """The records of page `page` of a reading of `part` (search.query.contents.Part) in order:
+        its headings, paragraphs and decisions, each with its footnotes."""
+        start = part.first + (page - 1) * per_page
+        stop = min(part.last, start + per_page - 1)
+        found = (self.engine.at(part.chapter, "p", seq) for seq in range(start, stop + 1))
+        return [r for r in found if r is not None]
 
     def records_of(self, facet, value, page=1, per_page=PAGE_SIZE, kinds=None):
         """(total, records of the page) with `value` in `facet`, in document order."""
@@ -96,7 +156,18 @@ class Searcher:
         record = dict(record)
         record["prev"] = _summary(self._neighbour(record["chapter"], cls, seq, -1))
         record["next"] = _summary(self._neighbour(record["chapter"], cls, seq, 1))
+        record["position"] = self._position(record, cls, seq)
         return record
+
+    def _position(self, record, cls, seq):
+        """Where a record stands in its chapter's reading order: its own position among the headings,
+        paragraphs and decisions, or a footnote the position of the paragraph that first cites it."""
+        if cls == "f":
+            citer = self.engine.lookup(record["cited_by"][0]) if record.get("cited_by") else None
+            if citer is None:
+                return None
+            seq = citer[2]
+        return seq
 
     def _neighbour(self, chapter, cls, seq, step):
         found = self.engine.at(chapter, cls, seq + step)
@@ -120,7 +191,7 @@ class Searcher:
         encoder.warm_up()
         self.search(SearchParams(q="安全理事会 合作 France", per_page=1))
         self.search(SearchParams(q="peacekeeping 维和", per_page=1, page=1))
-        self.suggestions.complete("an")
+        self.complete("an")
 
 
 def _summary(record):

@@ -229,33 +229,71 @@ def charter_suggestions(counts=None):
 
 
 def suggestions_from_stats(stats):
-    """Every suggestion of an index, from its build-time statistics (search.index.stats.corpus_stats),
-    weighted by the records that name each thing."""
-    return [
+    """Every suggestion of an index that leads to something, from its build-time statistics
+    (search.index.stats.corpus_stats), weighted by the records it leads to: a country's or a
+    Charter article's filter, a meeting's paragraphs, the records citing a document. A name or an
+    article the corpus never mentions is left out (its page would be empty)."""
+    entries = [
         *entity_suggestions(dict(stats["countries"]) | dict(stats["orgs"])),
-        *meeting_suggestions({m["number"]: m["units"] for m in stats["meetings"]}),
+        *meeting_suggestions({m["number"]: m["paragraphs"] for m in stats["meetings"]}),
         *document_suggestions(stats["symbols"]),
         *charter_suggestions(stats["charter"]),
         *(Suggestion(p, "phrase", p, c) for p, c in stats["phrases"].items()),
     ]
+    return [e for e in entries if e.weight > 0]
+
+
+@dataclass(frozen=True)
+class Near:
+    """A search near one without hits: the query `q` instead, or (`filter`) a name's filter alone."""
+
+    kind: str                 # "sound": sounds the same (法果, faguo, fg -> 法国); "part": a word or piece of it
+    text: str                 # as shown: 法国, 区域组织
+    q: str                    # what to search instead ("" with a filter)
+    filter: tuple[str, str] | None = None  # ("country", "FRA"): the filter that finds what the name names
+
+
+_SOUND_KINDS = ("phrase", "country", "org")
+
+
+def _pinyin_keys(text):
+    syllables = [s for s in pinyin_syllables(text) if s]
+    return {"".join(syllables), "".join(s[0] for s in syllables)}
+
+
+def _sounds(q, index, limit):
+    """Names and phrases that sound like `q`: Chinese with the same pinyin (法果 -> 法国), or whose
+    full pinyin or initials `q` is (faguo, fg -> 法国)."""
+    sound = "".join(pinyin_syllables(q))
+    if sound:
+        key, same = sound, (lambda s: "".join(pinyin_syllables(s.text)) == sound)
+    elif q.isascii() and q.isalpha():
+        key, same = q, (lambda s: q in _pinyin_keys(s.text))
+    else:
+        return []
+    return [Near("sound", s.text, s.text) if s.kind == "phrase" else Near("sound", s.text, "", (s.kind, s.value))
+            for s in index.complete(key, limit) if s.kind in _SOUND_KINDS and _norm(s.text) != q and same(s)]
 
 
 def nearest_queries(q, index, limit=4):
-    """Queries near `q` that may have hits when `q` has none: words that sound the same (same
-    pinyin), then shorter pieces of it. The caller keeps those that do have hits, with their counts."""
+    """Searches near `q` that may have hits when `q` has none (search.query.suggest.Near): names and
+    phrases that sound the same, then its words and shorter pieces of it. The caller keeps those
+    that do have hits, with their counts."""
     if not isinstance(q, str):
         return []
-    q = "".join(_norm(q).split())[:_MAX_PREFIX]
-    if not q:
+    key = _norm(q)[:_MAX_PREFIX]
+    if not key:
         return []
-    out = []
-    sound = "".join(pinyin_syllables(q))
-    if sound and sound != q.lower():
-        out += [s.text for s in index.complete(sound, limit) if s.kind in ("phrase", "country", "org")
-                and "".join(pinyin_syllables(s.text)) == sound]
+    out = _sounds(key, index, limit)
     # Its words, longest first (they say the most), then its beginnings and ends, longest first
     # (a slip of the keyboard is most often at one end).
-    out += sorted((w for w in dict.fromkeys(segment(q)) if len(w) > 1), key=len, reverse=True)
-    for n in range(len(q) - 1, 1, -1):
-        out += [q[:n], q[-n:]]
-    return list(dict.fromkeys(c for c in out if c != q))[: 3 * limit]
+    pieces = sorted((w for w in dict.fromkeys(segment(key)) if len(w) > 1), key=len, reverse=True)
+    for n in range(len(key) - 1, 1, -1):
+        pieces += [key[:n], key[-n:]]
+    out += [Near("part", p, p) for p in pieces]
+    seen, kept = {(key, None)}, []
+    for near in out:
+        if (near.q, near.filter) not in seen:
+            seen.add((near.q, near.filter))
+            kept.append(near)
+    return kept[: 3 * limit]

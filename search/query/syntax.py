@@ -34,6 +34,7 @@ class Term:
     words: tuple[str, ...]
     # (facet, value) pairs whose units the term finds too: ("symbol", "S/RES/1631(2005)"), ("charter", "art53")
     facets: tuple[tuple[str, str], ...] = ()
+    added: bool = False  # not typed: another spelling of what a typed term names (France -> 法国)
     # A translation or expansion (readings.py): a unit matches when it holds one string of every
     # group (normalised, spaces removed). It widens its clause but never joins the top ranking
     # group, and what only it finds ranks below what the typed terms find. () for typed terms.
@@ -67,11 +68,11 @@ _FIELD = re.compile(r"^-?[A-Za-z_]+:\S")
 _QUOTES = '"＂'
 
 
-def _term(text, exact, facets=()):
+def _term(text, exact, facets=(), added=False):
     key = squash(normalize(text))
     if not key:
         return None
-    return Term(text, key, exact, tuple(dict.fromkeys(w for w in segment(text))), facets)
+    return Term(text, key, exact, tuple(dict.fromkeys(w for w in segment(text))), facets, added)
 
 
 def _sense_term(text, senses):
@@ -79,7 +80,7 @@ def _sense_term(text, senses):
     groups = tuple(g for g in keyed if g)
     if not groups:
         return None
-    return Term(text, "".join(g[0] for g in groups), False, (), (), groups)
+    return Term(text, "".join(g[0] for g in groups), False, (), (), senses=groups)
 
 
 def _read(text, quoted, readings, drop=(), dictionary=None):
@@ -89,7 +90,7 @@ def _read(text, quoted, readings, drop=(), dictionary=None):
         term = _term(text, quoted)
         return (term,) if term else ()
     readings.append(reading)
-    terms = (_term(text, False, reading.facets), *(_term(a, True) for a in reading.texts),
+    terms = (_term(text, False, reading.facets), *(_term(a, True, added=True) for a in reading.texts),
              _sense_term(text, reading.senses) if reading.senses else None)
     return tuple(t for t in terms if t)
 
@@ -226,7 +227,7 @@ def relaxed(parsed):
     if len(concepts) < 2:
         return None
     typed = parsed.clauses[0][0]
-    loose = tuple(Term(typed.text, typed.key, False, (), (), concepts[:i] + concepts[i + 1:])
+    loose = tuple(Term(typed.text, typed.key, False, (), (), senses=concepts[:i] + concepts[i + 1:])
                   for i in range(len(concepts)))
     return ParsedQuery((loose,), parsed.excluded, parsed.notices, None, parsed.readings)
 

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..text import chinese_number
+from ..text import chinese_number, chinese_numeral
 
 CHARTER_CHAPTERS = 19
 CHARTER_ARTICLES = 111
@@ -70,20 +70,6 @@ class RepertoireRef:
     section: str | None    # "A"
     start: int
     end: int
-
-
-def _chinese_numeral(n):
-    """53 -> 五十三, 8 -> 八, 10 -> 十, 103 -> 一百零三."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + digits[rest]) if rest < 10 else ("一" + _chinese_numeral(rest) if rest < 20 else _chinese_numeral(rest))
-    return digits[n // 100] + "百" + tail
 
 
 def _roman(n):
@@ -156,9 +142,9 @@ def _repertoire_refs(m, tail):
     for i, chapter in enumerate(numbers):
         # In 第十二章和第十三章第三部分 the part and section belong to the last chapter listed.
         own_part, own_section = (part, section) if i == len(numbers) - 1 else (None, None)
-        label = f"本汇辑第{_chinese_numeral(chapter)}章"
+        label = f"本汇辑第{chinese_numeral(chapter)}章"
         if own_part:
-            label += f"第{_chinese_numeral(own_part)}部分"
+            label += f"第{chinese_numeral(own_part)}部分"
         if own_section:
             label += f" {own_section} 节"
         yield "repertoire", RepertoireRef(label, chapter, own_part, own_section, m.start(), end), m.start(), end
@@ -196,9 +182,9 @@ def charter_label(value):
         return None
     kind, n = m.group(1), int(m.group(2))
     if kind == "art" and n <= CHARTER_ARTICLES:
-        return f"《宪章》第{_chinese_numeral(n)}条", f"Article {n}"
+        return f"《宪章》第{chinese_numeral(n)}条", f"Article {n}"
     if kind == "ch" and n <= CHARTER_CHAPTERS:
-        return f"《宪章》第{_chinese_numeral(n)}章", f"Chapter {_roman(n)}"
+        return f"《宪章》第{chinese_numeral(n)}章", f"Chapter {_roman(n)}"
     if kind == "rule" and n <= RULES_OF_PROCEDURE:
         return f"暂行议事规则第 {n} 条", f"Rule {n} of the provisional rules of procedure"
     return None

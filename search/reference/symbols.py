@@ -179,6 +179,21 @@ def decision_symbol(decision):
     return q.symbol if q is not None and q.kind in ("sc_resolution", "ga_resolution") else None
 
 
+def decision_document(decision, meeting=None):
+    """The document a decision line stands for: a resolution's symbol (decision_symbol), or for
+    主席声明 the presidential statement the UN meetings table lists for `meeting` (the chapter's
+    text does not give its number), when it lists exactly one; else None.
+
+    >>> decision_document("第 1631(2005)号决议"), decision_document("主席声明", 5007), decision_document("主席声明")
+    ('S/RES/1631(2005)', 'S/PRST/2004/27', None)
+    """
+    if decision != "主席声明":
+        return decision_symbol(decision)
+    found = get_table().get(meeting) if meeting else None
+    statements = [o.symbol for o in found.outcomes if o.kind == "presidential_statement"] if found else []
+    return statements[0] if len(statements) == 1 else None
+
+
 def record_symbols(record, cited=()):
     """A record's document symbols: those it cites (`cited`), then the decision it is a clause of.
 

@@ -1,8 +1,13 @@
-"""Exports of a whole result: CSV rows with citations resolved, and every hit of a search a page at a time."""
+"""Exports of a whole result: CSV rows with citations resolved, and every hit of a search a page at a
+time, in files named after the search."""
 import csv
+import re
 from dataclasses import replace
+from urllib.parse import quote
 
 from ..config import EXPORT_PAGE, MAX_RESULT_DEPTH
+from ..errors import QueryError
+from ..query.facets import facet_label
 
 
 def export_hits(searcher, params):
@@ -25,6 +30,48 @@ def export_hits(searcher, params):
 
 EXPORT_COLUMNS = ("id", "kind", "item", "section", "section_title", "meeting", "date", "decision", "text",
                   "countries", "orgs", "footnotes", "citations", "url")
+# The CSV's column headers in the page's language (`lang`: zh, the site's; en for scripts that want it).
+EXPORT_HEADERS = {
+    "zh": ("编号", "类型", "项目", "节", "节标题", "会议", "会议日期", "决定", "文本", "国家", "组织", "脚注", "引文", "链接"),
+    "en": EXPORT_COLUMNS,
+}
+_NOT_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_NAME_LENGTH = 60
+
+
+def export_language(value):
+    """The language of an export's headers: `value` (the request's `lang`), else the site's.
+    :raises QueryError: not one of EXPORT_HEADERS."""
+    value = (value or "zh").strip()
+    if value not in EXPORT_HEADERS:
+        raise QueryError(f"lang：应为 {'、'.join(EXPORT_HEADERS)} 之一，而不是 {value[:40]!r}", "lang")
+    return value
+
+
+def export_filename(params, day, ext):
+    """The export's file name: the query (else the filters), and the day, e.g. 区域组织-2026-12-06.csv.
+
+    >>> from search.query.params import SearchParams
+    >>> export_filename(SearchParams(q=" 区域组织 "), "2026-12-06", "csv")
+    '区域组织-2026-12-06.csv'
+    >>> export_filename(SearchParams(q="a/b: c", country=("FRA",)), "2026-12-06", "json")
+    'a_b_ c-2026-12-06.json'
+    >>> export_filename(SearchParams(country=("FRA",), year=("2005",)), "2026-12-06", "csv")
+    '法国 2005 年-2026-12-06.csv'
+    """
+    name = params.q.strip() or " ".join(facet_label(f, v)[0] for f, values in params.filters().items()
+                                        for v in values)
+    name = " ".join(_NOT_IN_NAME.sub("_", name).split())[:_NAME_LENGTH].strip(" .") or "安理会惯例汇辑"
+    return f"{name}-{day}.{ext}"
+
+
+def content_disposition(filename, fallback):
+    """An attachment header that keeps a Chinese file name (RFC 6266), and `fallback` (ASCII) for old clients.
+
+    >>> print(content_disposition("法国-2026-12-06.csv", "repertoire-2026-12-06.csv"))
+    attachment; filename="repertoire-2026-12-06.csv"; filename*=UTF-8''%E6%B3%95%E5%9B%BD-2026-12-06.csv
+    """
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def export_row(hit, base_url):
@@ -69,9 +116,10 @@ class _Line:
         return text
 
 
-def export_csv_rows(hits, base_url):
-    """CSV text, a row at a time, with a byte-order mark first so that Excel opens the Chinese as UTF-8."""
+def export_csv_rows(hits, base_url, lang="zh"):
+    """CSV text, a row at a time, with a byte-order mark first so that Excel opens the Chinese as UTF-8,
+    and headers in `lang`."""
     writer = csv.DictWriter(_Line(), fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    yield "\ufeff" + writer.writeheader()
+    yield "\ufeff" + writer.writerow(dict(zip(EXPORT_COLUMNS, EXPORT_HEADERS[lang])))
     for hit in hits:
         yield writer.writerow(export_row(hit, base_url))

@@ -1,19 +1,17 @@
-"""Page contexts: the query layer's dicts plus the links and labels the pages print.
+"""The results page's context: the query layer's dict plus the links and labels the page prints.
 
 One context dict serves an HTML page and its JSON twin. Nothing here imports Flask: links to
-other pages come from a `link(endpoint, **values)` callable (``url_for`` in the app).
+other pages come from a `link(endpoint, **values)` callable (``url_for`` in the app). The home,
+contents and reading pages are in browse.py, the meeting and document pages in sources.py.
 """
-import re
-
 from ..config import PAGE_SIZE
 from ..query.facets import facet_label
 from ..query.matching import MATCH_LABELS
 from ..query.params import FACET_TITLES, FACETS, RANGE, canonical_filter
 from ..query.suggest import KINDS as SUGGESTION_KIND_LABELS
-from ..reference.citations import document_url
+from ..reference.meeting_text import meeting_label
+from ..reference.meetings import meeting_named
 from ..reference.glossary import DICTIONARY_NOTICE, drop_name
-from ..reference.meeting_text import meeting_label, meeting_to_dict, outcome_to_dict
-from ..reference.meetings import get_table, meeting_named
 from ..reference.symbols import document_named
 from . import urls
 from .records import decorate_record
@@ -55,16 +53,19 @@ def search_context(result, path, pairs, link, export_paths):
         for p in result.get("predecessors") or ()]
     toggles = urls.FacetToggles(path, pairs, canonical_filter)
     ctx["facets"] = {
-        name: [{**item, "toggle_url": toggles.url(name, item["value"], item.get("selected"))}
+        name: [{**item, "toggle_url": toggles.url(name, item["value"], item.get("selected")),
+                # A meeting's label is "第 5007 次会议 · 2004年7月20日": the page keeps each part on one line.
+                "label_parts": item["label"].split(" · ")}
                for item in facets.get(name, ())]
         for name in FACETS  # every facet, even empty: the API promises all five keys
     }
     ctx["facet_titles"] = FACET_TITLES
     ctx["expansions"] = [
-        {**e, "url": urls.path_with_query(path, urls.without_page(pairs) + [(e["facet"], e["value"])])
-         if e.get("facet") else None}
+        {**e, "url": urls.path_with_query(path, [(k, v) for k, v in urls.without_page(pairs) if k != "q"]
+                                          + [(e["facet"], e["value"])]) if e.get("facet") else None}
         for e in result.get("expansions") or ()]
     ctx["dictionary_credit"] = DICTIONARY_NOTICE if any("（词典）" in e["text"] for e in ctx["expansions"]) else None
+    ctx["query_terms"] = query_terms(result.get("terms") or ())
     ctx["chips"], seen = [], set()
     for k, v in pairs:
         if not (k in FACETS or k in RANGE) or not str(v).strip() or (k, canonical_filter(k, v)) in seen:
@@ -88,7 +89,6 @@ def search_context(result, path, pairs, link, export_paths):
     ctx["date_from"] = dict(pairs).get("from", "")
     ctx["date_to"] = dict(pairs).get("to", "")
     ctx["exports"] = {fmt: urls.path_with_query(p, urls.without_page(pairs)) for fmt, p in export_paths.items()}
-    ctx["suggestions"] = _suggestions(ctx, path, pairs, result) if not result.get("total") else []
     return ctx
 
 
@@ -128,121 +128,53 @@ def _applied(pairs, filters):
     return out
 
 
-def _suggestions(ctx, path, pairs, result):
-    """The empty state: drop a filter, or search a shorter part of the query."""
-    out = [{"label": f"去掉筛选条件“{chip['label']}”", "url": chip["remove_url"]} for chip in ctx["chips"]]
-    words = [w for w in result.get("segmented") or () if isinstance(w, str) and w.strip()]
-    q = (result.get("query") or "").strip()
-    if len(words) > 1:
-        for word in words[:6]:
-            out.append({"label": f"只搜索“{word}”",
-                        "url": urls.path_with_added_args(path, urls.without_page(pairs), {"q": word})})
-    elif len(q) > 2:
-        shorter = q[: max(2, len(q) // 2)]
-        out.append({"label": f"试试较短的“{shorter}”",
-                    "url": urls.path_with_added_args(path, urls.without_page(pairs), {"q": shorter})})
-    return out
+def query_terms(terms):
+    """What the reader typed, as the page says it back: one entry per term typed ({"text", "exact",
+    "exclude", "or"}), without the other spellings a name or symbol was also searched as (the
+    expansions say those) and without the words the terms were cut into (behind "分词")."""
+    return [{k: t[k] for k in ("text", "exact", "exclude", "or")} for t in terms if not t.get("added")]
 
 
-def doc_groups(symbol, records):
-    """Paragraphs citing `symbol` (footnotes only when no paragraph cites them), grouped by the pages
-    and speakers of the citation; the text of the decision itself (its heading and clauses) first."""
-    own = [r for r in records if r.get("kind") in ("heading", "decision")
-           and not any(c.get("symbol") == symbol for fn in _citing_footnotes(r, symbol) for c in fn.get("citations") or ())]
-    records = [r for r in records if r not in own]
-    groups = {}
-    paragraphs = [r for r in records if r.get("kind") != "footnote"]
-    cited = {fn.get("id") for r in paragraphs for fn in r.get("footnotes") or ()}
-    records = paragraphs + [r for r in records if r.get("kind") == "footnote" and r.get("id") not in cited]
-    for record in records:
-        for fn in _citing_footnotes(record, symbol):
-            for c in fn.get("citations") or ():
-                if c.get("symbol") != symbol:
-                    continue
-                key = (tuple(c.get("pages") or ()), tuple(c.get("speakers") or ()), c.get("on_behalf_of"))
-                group = groups.setdefault(key, {"pages": list(key[0]), "speakers": list(key[1]),
-                                                "on_behalf_of": key[2], "records": []})
-                if all(r["id"] != record["id"] for r in group["records"]):
-                    group["records"].append(record)
-    cited = sorted(groups.values(), key=lambda g: (_page_key(g["pages"]), g["speakers"]))
-    return ([{"label": "决定案文", "pages": [], "speakers": [], "on_behalf_of": None, "records": own}] if own else []) + cited
+def expansion_counts(expansions, total, count_filtered):
+    """Say beside each "only the filter" link how many hits the filter alone gives, and why that is
+    not the search's own count (a country's filter also has the records citing its statements)."""
+    for e in expansions:
+        if not e.get("facet"):
+            continue
+        e["count"] = n = count_filtered(e["facet"], e["value"])
+        label = facet_label(e["facet"], e["value"])[0]
+        if n > total and e["facet"] in ("country", "org"):
+            e["note"] = (f"筛选共 {n} 条，比文字检索多 {n - total} 条：筛选还包括正文未写出{label}、"
+                         f"但脚注引用了其发言的记录。")
+        elif n != total:
+            e["note"] = f"筛选共 {n} 条，文字检索 {total} 条：筛选只看记录所标注的{FACET_TITLES[e['facet']]}。"
+        else:
+            e["note"] = None
+    return expansions
 
 
-def _citing_footnotes(record, symbol):
-    if record.get("kind") == "footnote":
-        return [record]
-    return [fn for fn in record.get("footnotes") or () if isinstance(fn, dict)]
-
-
-def _page_key(pages):
-    m = re.match(r"\d+", pages[0]) if pages else None
-    return (0, int(m.group())) if m else (1, 0)
-
-
-EXAMPLES = ("区域组织", "非洲联盟", "S/PV.5007", "5649", "维持和平", "\"稳定进程\"")
-# A meeting's page lists what the chapters say of it; its footnotes come with their paragraphs.
-
-
-MEETING_KINDS = ("heading", "paragraph", "decision")
-
-
-def _entity_links(name, values, link):
+def alternatives_context(alternatives, chips, path, pairs):
+    """The empty state's offers (search.query.searcher.Alternative), each with its count and link:
+    "sound" (您是不是要找), "part" (相近的检索), "unfiltered" (去掉筛选条件)."""
+    pairs = urls.without_page(urls.pairs_of(pairs))
     out = []
-    for code, count in values:
-        label, label_en = facet_label(name, code)
-        out.append({"value": code, "label": label, "label_en": label_en, "count": count,
-                    "toggle_url": link("web.search", **{name: code})})
+    for alt in alternatives:
+        item = {"kind": alt.kind, "text": alt.text, "count": alt.total, "q": alt.q if alt.q is not None else ""}
+        if alt.add:
+            item["url"] = urls.path_with_query(path, [(k, v) for k, v in pairs if k != "q"] + [alt.add])
+        elif alt.drop:
+            chip = next((c for c in chips if (c["name"], canonical_filter(c["name"], c["value"])) == alt.drop), None)
+            if chip is None:
+                continue
+            item.update(text=chip["label"], title=chip["title"], url=chip["remove_url"])
+        else:
+            item["url"] = urls.path_with_added_args(path, pairs, {"q": alt.q})
+        out.append(item)
     return out
 
 
-def home_context(stats, link):
-    """The home page from the index's build-time statistics: nothing here grows with a query."""
-    return {
-        "total": stats["units"],
-        "chapters": stats["chapters"],
-        "examples": [{"q": e, "url": link("web.search", q=e)} for e in EXAMPLES],
-        "meetings": [{"number": m["number"], "date": m["date"], "decision": "、".join(m["decisions"]) or None,
-                      "count": m["units"], "url": link("web.meeting", number=m["number"])}
-                     for m in stats["meetings"]],
-        "facets": {"country": _entity_links("country", stats["countries"], link),
-                   "org": _entity_links("org", stats["orgs"], link)},
-    }
-
-
-def _paged(records, total, params, path, pairs, link):
-    return {"records": [decorate_record(r, link) for r in records], "total": total,
-            "page": params.page, "per_page": params.per_page,
-            "pagination": urls.pagination(path, pairs, params.page, params.per_page, total)}
-
-
-def meeting_context(number, meeting, records, total, params, path, pairs, link):
-    """A meeting's page: what the UN tables say of it (records, date, agenda, outcomes with votes)
-    and one page of what the indexed chapters say of it."""
-    facts = meeting_to_dict(meeting) if meeting is not None else None
-    date = facts["date"] if facts else next((r.get("date") for r in records if r.get("date")), None)
-    return {"number": number, "date": date, "meeting": facts,
-            "search_url": link("web.search", meeting=number),
-            "empty_message": None if total else "本汇辑所收章节未涉及此次会议",
-            **_paged(records, total, params, path, pairs, link)}
-
-
-def document_context(symbol, records, total, params, path, pairs, link):
-    """A document's page: the meeting that adopted it (from the UN tables), and one page of the
-    records quoting, adopting or citing it, grouped by the pages and speakers cited."""
-    meeting = get_table().by_document(symbol)
-    outcome = next((o for o in meeting.outcomes if o.symbol == symbol), None) if meeting else None
-    ctx = _paged(records, total, params, path, pairs, link)
-    ctx.update(symbol=symbol, url=document_url(symbol, "zh"), url_en=document_url(symbol, "en"),
-               groups=doc_groups(symbol, ctx.pop("records")),
-               outcome=outcome_to_dict(outcome) if outcome else None,
-               meeting={**meeting_to_dict(meeting), "url": link("web.meeting", number=meeting.number)}
-               if meeting and meeting.number else None,
-               empty_message=None if total else "本汇辑所收章节未引用此文件")
-    return ctx
-
-
-def suggestion_to_dict(suggestion, link):
-    """A completion as the API gives it: its text, kind and the page it leads to."""
+def suggestion_to_dict(suggestion, count, link):
+    """A completion as the API gives it: its text, kind, the page it leads to and how many records that page has."""
     kind, value = suggestion.kind, suggestion.value
     if kind in ("country", "org", "charter"):
         url = link("web.search", **{kind: value})
@@ -253,4 +185,4 @@ def suggestion_to_dict(suggestion, link):
     else:
         url = link("web.search", q=value)
     return {"text": suggestion.text, "kind": kind, "kind_label": SUGGESTION_KIND_LABELS[kind], "value": value,
-            "url": url}
+            "url": url, "count": count}

@@ -9,6 +9,7 @@ from ..query.params import KINDS
 from ..reference.charter import find_repertoire_refs
 from ..reference.meeting_text import citation_context, meeting_brief, meeting_label
 from ..reference.meetings import get_table
+from ..reference.symbols import decision_document
 
 
 def decorate_citation(citation, link):
@@ -43,8 +44,11 @@ _PARAGRAPH_NO = re.compile(r"\.p(\d+)$")
 def record_title(record):
     """A heading a reader can place: item, section, meeting, then paragraph or footnote number.
 
+    The paragraph's number is ours (its place in the item, as its id gives it), not the Repertoire's
+    nor a resolution's: it says so.
+
     >>> record_title({"id": "c.49.p12", "kind": "paragraph", "item": 49, "section": "A", "meeting": 5007})
-    '第 49 项 · A 节 · 第 5007 次会议 · 第 12 段'
+    '第 49 项 · A 节 · 第 5007 次会议 · 本汇辑第 12 段'
     >>> record_title({"id": "c.49.fn5", "kind": "footnote", "number": 5, "item": 49, "section": None, "meeting": None})
     '第 49 项 · 脚注 5'
     """
@@ -58,7 +62,7 @@ def record_title(record):
     else:
         # The paragraph's number is its place in the item, as its id (and so its permalink) gives it.
         number = _PARAGRAPH_NO.search(record.get("id") or "")
-        parts.append(f"第 {number.group(1)} 段" if number else KINDS.get(record.get("kind"), ("段落",))[0])
+        parts.append(f"本汇辑第 {number.group(1)} 段" if number else KINDS.get(record.get("kind"), ("段落",))[0])
     return " · ".join(parts)
 
 
@@ -87,6 +91,9 @@ def decorate_record(record, link):
     if r.get("text") is not None:
         r["segments"] = text_segments(r["text"], r.get("markers"))
     r["meeting_url"] = link("web.meeting", number=r["meeting"]) if r.get("meeting") else None
+    # The decision a heading or clause stands under, linked to its document's page.
+    symbol = decision_document(r.get("decision"), r.get("meeting")) if r.get("decision") else None
+    r["decision_url"] = link("web.document", symbol=symbol) if symbol else None
     r["meeting_info"] = _meeting_info(r.get("meeting"))
     # Cross-references to the Repertoire's own chapters, shown as what they are (not the Charter's);
     # link_repertoire_refs links those whose chapter is indexed.

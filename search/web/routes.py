@@ -2,6 +2,7 @@
 import logging
 import os
 import threading
+from datetime import date
 
 from flask import (Blueprint, Response, current_app, g, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
@@ -10,14 +11,15 @@ from werkzeug.exceptions import BadHost, HTTPException, NotFound, RequestURITooL
 from ..config import DATA_DIR, MAX_QUERY, MAX_REQUEST_TARGET, MAX_SUGGEST_QUERY
 from ..errors import QueryError, RepertoireError
 from ..index.store import current_generation
+from ..query.contents import find_part
 from ..query.params import SearchParams, first_value
 from ..query.searcher import open_searcher
 from ..reference.citations import normalize_symbol
 from ..reference.meeting_text import meeting_label
 from ..reference.meetings import get_table
 from ..reference.symbols import document_named
-from . import api_docs, pages, urls
-from .export import export_csv_rows, export_hits
+from . import api_docs, browse, pages, sources, urls
+from .export import content_disposition, export_csv_rows, export_filename, export_hits, export_language
 from .records import decorate_record, link_repertoire_refs
 
 bp = Blueprint("web", __name__)
@@ -202,14 +204,14 @@ def _unexpected(exc):
 @bp.route("/")
 def home():
     """The search box, what the corpus holds, example queries and ways in by meeting and country."""
-    ctx = pages.home_context(get_searcher().stats, url_for)
+    ctx = browse.home_context(get_searcher().stats, url_for)
     return _respond("index.html", ctx, json_url=url_for("web.api_home"))
 
 
 @bp.route("/api/home")
 def api_home():
     """The JSON of the home page."""
-    return jsonify(pages.home_context(get_searcher().stats, url_for))
+    return jsonify(browse.home_context(get_searcher().stats, url_for))
 
 
 def _search_context():
@@ -219,9 +221,9 @@ def _search_context():
     ctx = pages.search_context(result, url_for("web.search"), _pairs(), url_for,
                                {"csv": url_for("web.export_csv"), "json": url_for("web.export_json")})
     ctx["direct_links"] = pages.direct_links(params.q, url_for, searcher.count_of)
-    nearest = searcher.nearest(params) if not result["total"] and params.q.strip() else []
-    ctx["nearest"] = [{"q": q, "count": total, "url": urls.path_with_added_args(
-        url_for("web.search"), urls.without_page(_pairs()), {"q": q})} for q, total in nearest]
+    pages.expansion_counts(ctx["expansions"], result["total"], lambda f, v: searcher.count_filtered(params, f, v))
+    alternatives = searcher.alternatives(params) if not result["total"] else []
+    ctx["nearest"] = pages.alternatives_context(alternatives, ctx["chips"], url_for("web.search"), _pairs())
     return ctx
 
 
@@ -231,6 +233,8 @@ def search():
     if request.args.get("format") in ("csv", "json"):
         return export_csv() if request.args["format"] == "csv" else export_json()
     ctx = _search_context()
+    # The page's own address, for its copy button (absolute, so not in the JSON: it names the host).
+    ctx["permalink"] = request.host_url.rstrip("/") + urls.path_with_query(url_for("web.search"), _pairs())
     return _respond("search.html", ctx, json_url=urls.path_with_query(url_for("web.api_search"), _pairs()))
 
 
@@ -240,26 +244,32 @@ def api_search():
     return jsonify(_search_context())
 
 
-def _export():
-    """(first result, every hit) of the request's search, whatever its page and page size."""
-    pairs = [(k, v) for k, v in _pairs() if k not in ("format", "page", "per_page")]
-    return export_hits(get_searcher(), SearchParams.from_mapping(urls.multi(pairs)))
+def _export(ext):
+    """(first result, every hit, the Content-Disposition) of the request's search, whatever its page
+    and page size, in a file named after it and the day (区域组织-2026-12-06.csv)."""
+    pairs = [(k, v) for k, v in _pairs() if k not in ("format", "page", "per_page", "lang")]
+    params = SearchParams.from_mapping(urls.multi(pairs))
+    first, hits = export_hits(get_searcher(), params)
+    day = date.today().isoformat()
+    return first, hits, content_disposition(export_filename(params, day, ext), f"repertoire-search-{day}.{ext}")
 
 
 @bp.route("/search.csv")
 def export_csv():
-    """Every page of the result as CSV (UTF-8 with BOM), citations resolved, streamed."""
-    _, hits = _export()
-    body = stream_with_context(export_csv_rows(hits, request.host_url))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=repertoire-search.csv"})
+    """Every page of the result as CSV (UTF-8 with BOM, headers in the page's language), citations
+    resolved, streamed."""
+    lang = export_language(request.args.get("lang"))
+    _, hits, disposition = _export("csv")
+    body = stream_with_context(export_csv_rows(hits, request.host_url, lang))
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @bp.route("/search.json")
 def export_json():
-    """Every page of the result as JSON, citations resolved, streamed."""
-    first, hits = _export()
-    head = {k: v for k, v in first.to_dict().items() if k in ("total", "query", "segmented", "notices")}
+    """Every page of the result as JSON, with the filters applied, citations resolved, streamed."""
+    first, hits, disposition = _export("json")
+    head = {k: v for k, v in first.to_dict().items()
+            if k in ("total", "query", "segmented", "notices", "filters", "sort")}
 
     def body():
         dumps = current_app.json.dumps
@@ -269,7 +279,7 @@ def export_json():
         yield "]}"
 
     return Response(stream_with_context(body()), mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=repertoire-search.json"})
+                    headers={"Content-Disposition": disposition})
 
 
 def _record_context(record_id):
@@ -282,6 +292,11 @@ def _record_context(record_id):
         record["cited_by"] = [p for p in map(searcher.record, record.get("cited_by") or ()) if p]
     decorated = link_repertoire_refs(decorate_record(record, url_for),
                                      searcher.stats.get("repertoire_chapters", {}), url_for)
+    # On a reading page a footnote stands under the paragraph that first cites it.
+    citer = (record.get("cited_by") or [None])[0] if record.get("kind") == "footnote" else None
+    anchor = f"r-{citer['id']}-fn{record['number']}" if citer else f"r-{record_id}"
+    decorated["crumbs"] = browse.breadcrumbs(searcher.stats, record["chapter"], record.get("position"),
+                                             current_app.config["PAGE_SIZE"], url_for, anchor=anchor)
     decorated["similar"] = pages.similar_context(searcher.similar(record_id), url_for)
     return {"record": decorated, "permalink": request.host_url.rstrip("/") + url_for("web.record", id=record_id)}
 
@@ -308,7 +323,7 @@ def _document_context(symbol):
     total, records = get_searcher().records_of("symbol", symbol, params.page, params.per_page)
     if not total and get_table().by_document(symbol) is None:
         raise NotFound(description=f"语料中没有引用文件“{symbol}”的段落，联合国会议表中也没有该文件。")
-    return pages.document_context(symbol, records, total, params, request.path, _pairs(), url_for)
+    return sources.document_context(symbol, records, total, params, request.path, _pairs(), url_for)
 
 
 def _canonical_document(symbol, endpoint):
@@ -342,11 +357,11 @@ def api_document(symbol):
 def _meeting_context(number):
     params = _page()
     total, records = get_searcher().records_of("meeting", str(number), params.page, params.per_page,
-                                                kinds=pages.MEETING_KINDS)
+                                                kinds=sources.MEETING_KINDS)
     meeting = get_table().get(number)
     if not total and meeting is None:
         raise NotFound(description=f"没有{meeting_label(number)}：联合国会议表和本汇辑所收章节中都没有。")
-    return pages.meeting_context(number, meeting, records, total, params, request.path, _pairs(), url_for)
+    return sources.meeting_context(number, meeting, records, total, params, request.path, _pairs(), url_for)
 
 
 @bp.route("/meeting/<int:number>")
@@ -362,14 +377,61 @@ def api_meeting(number):
     return jsonify(_meeting_context(number))
 
 
+@bp.route("/contents")
+def contents():
+    """The table of contents: every chapter, item and section in order, with their units."""
+    return _respond("contents.html", browse.contents_context(get_searcher().stats, url_for),
+                    json_url=url_for("web.api_contents"))
+
+
+@bp.route("/api/contents")
+def api_contents():
+    """The JSON of /contents."""
+    return jsonify(browse.contents_context(get_searcher().stats, url_for))
+
+
+def _reading_context(chapter, item=None, section=None):
+    searcher = get_searcher()
+    part = find_part(searcher.stats["contents"], chapter, item, section)
+    if part is None:
+        where = "".join([f"项目 {item}" if item is not None else "", f" {section} 节" if section else ""])
+        raise NotFound(description=f"目录中没有“{chapter}”{('的' + where) if where else ''}。")
+    params = _page()
+    if params.page > part.pages(params.per_page):  # past the end: its last page
+        return redirect(urls.path_with_added_args(request.path, _pairs(), {"page": str(part.pages(params.per_page))}))
+    records = searcher.read(part, params.page, params.per_page)
+    return browse.reading_context(searcher.stats, part, records, params, request.path, _pairs(), url_for)
+
+
+@bp.route("/read/<chapter>", defaults={"item": None, "section": None})
+@bp.route("/read/<chapter>/<int:item>", defaults={"section": None})
+@bp.route("/read/<chapter>/<int:item>/<section>")
+def read(chapter, item, section):
+    """A chapter, an item or a section read in order, a page at a time."""
+    ctx = _reading_context(chapter, item, section)
+    if not isinstance(ctx, dict):
+        return ctx
+    where = {k: v for k, v in (("chapter", chapter), ("item", item), ("section", section)) if v is not None}
+    return _respond("reading.html", ctx, json_url=urls.path_with_query(url_for("web.api_read", **where), _pairs()))
+
+
+@bp.route("/api/read/<chapter>", defaults={"item": None, "section": None})
+@bp.route("/api/read/<chapter>/<int:item>", defaults={"section": None})
+@bp.route("/api/read/<chapter>/<int:item>/<section>")
+def api_read(chapter, item, section):
+    """The JSON of /read/…"""
+    ctx = _reading_context(chapter, item, section)
+    return jsonify(ctx) if isinstance(ctx, dict) else ctx
+
+
 @bp.route("/api/suggest")
 def api_suggest():
     """Completions of what is being typed: names, meetings, documents, Charter articles, phrases."""
     q = request.args.get("q", "")
     if len(q) > MAX_SUGGEST_QUERY:
         raise QueryError(f"q：补全只看前 {MAX_SUGGEST_QUERY} 个字符，而这里有 {len(q)} 个", "q")
-    found = get_searcher().suggestions.complete(q)
-    return jsonify({"query": q, "suggestions": [pages.suggestion_to_dict(s, url_for) for s in found]})
+    found = get_searcher().complete(q)
+    return jsonify({"query": q, "suggestions": [pages.suggestion_to_dict(s, n, url_for) for s, n in found]})
 
 
 @bp.route("/opensearch.xml")

@@ -36,7 +36,9 @@ QUERIES = [
     {"q": "*"}, {"q": "-"}, {"q": "OR"}, {"q": "\\"}, {"q": "<script>alert(1)</script>"},
 ]
 SORTED = [{"q": "和平", "sort": "date"}, {"q": "安全", "sort": "document"}, {"q": "", "sort": "date"},
-          {"q": "安全理事会", "country": "FRA", "sort": "date"}]
+          {"q": "安全理事会", "country": "FRA", "sort": "date"}, {"q": "和平", "sort": "date_desc"},
+          {"q": "", "sort": "date_desc"}, {"q": "安全理事会", "country": "FRA", "sort": "date_desc"},
+          {"q": "", "year": ["2005", "2007"], "kind": "footnote", "sort": "date_desc"}]
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +95,23 @@ def test_engines_agree_on_date_and_document_order(engines, params):
     orders = {name: [h["id"] for h in _all_hits(engine, params)[1]] for name, engine in engines.items()}
     assert all(ids == orders["whoosh"] for ids in orders.values())
     assert orders["whoosh"]
+
+
+@pytest.mark.parametrize("per_page", [7, 20, 100])
+@pytest.mark.parametrize("sort", ["date", "date_desc"])
+def test_date_order_either_way_keeps_a_days_records_in_document_order_and_the_undated_last(
+        seed_engine, seed_corpus, sort, per_page):
+    units = sorted(seed_corpus.records(), key=lambda r: r.order)
+    day = {u.id: int(u.date.replace("-", "")) if u.date else None for u in units}
+    expected = sorted((u.id for u in units), key=lambda i: (
+        day[i] is None, -(day[i] or 0) if sort == "date_desc" else (day[i] or 0)))  # stable: document order
+    ids, page = [], 1
+    while len(ids) < len(units):
+        result = seed_engine.search(SearchParams(sort=sort, page=page, per_page=per_page))
+        assert result.total == len(units) and result.hits, page
+        ids += [h["id"] for h in result.hits]
+        page += 1
+    assert ids == expected
 
 
 def test_engines_agree_on_records_and_neighbours(engines, seed_corpus):

@@ -122,6 +122,41 @@ def test_build_writes_a_manifest_and_build_time_statistics(tmp_path):
         (5282, "2005-10-17", ["第 1631(2005)号决议"]), (5529, "2006-09-20", ["主席声明"]),
         (5649, "2007-03-28", ["主席声明"]), (5776, "2007-11-06", ["主席声明"])]
     assert (stats["units"], stats["chapters"]) == (232, 1)
+    # The contents: items and sections with the positions of their headings, paragraphs and
+    # decisions (A runs from its heading, the 2nd record of item 49, to just before B's), and units.
+    assert [(e["item"], e["section"], e["first"], e["last"], e["units"]) for e in chapter["stats"]["contents"]] == [
+        (49, None, 0, 113, 222), (49, "A", 1, 23, 47), (49, "B", 24, 70, 101), (49, "C", 71, 91, 44),
+        (49, "D", 92, 113, 29), (50, None, 114, 120, 10)]
+    assert (stats["items"], stats["sections"], stats["years"]) == (
+        2, 4, [["2004", 53], ["2005", 43], ["2006", 56], ["2007", 69]])
+    assert stats["contents"] == [{"key": SEED.stem, "repertoire_chapter": None, "units": 232,
+                                  "entries": chapter["stats"]["contents"]}]
+    assert [(m["number"], m["units"], m["paragraphs"]) for m in stats["meetings"]] == [
+        (5007, 45, 21), (5041, 8, 5), (5282, 43, 23), (5529, 56, 22), (5649, 42, 19), (5776, 27, 20)]
+
+
+def test_a_chapter_counted_by_an_older_version_of_the_statistics_is_counted_again(tmp_path):
+    """An index built before a field was added to the chapters' statistics gains it on its next
+    build, incrementally: those chapters only are parsed again; the rest of the index stays."""
+    from search.index.stats import STATS_VERSION
+    from search.index.store import MANIFEST, write_json
+
+    src = tmp_path / "src"
+    a, b, c = _chapter(src, "a"), _chapter(src, "b"), _chapter(src, "c")
+    index_dir = tmp_path / "index"
+    build_index([a, b, c], index_dir)
+    version = version_of(index_dir)
+    manifest = read_manifest(version)
+    for chapter in manifest["chapters"][:2]:  # a and b as an older build counted them
+        del chapter["stats_version"], chapter["stats"]["contents"], chapter["stats"]["years"]
+    write_json(version / MANIFEST, manifest)
+    again = build_index([a, b, c], index_dir)
+    assert (again["indexed"], again["unchanged"], again["units"]) == (["a", "b"], 1, 696)
+    full_dir = tmp_path / "full"
+    build_index([a, b, c], full_dir)
+    assert _answers(index_dir) == _answers(full_dir)
+    assert [c["stats_version"] for c in read_manifest(version_of(index_dir))["chapters"]] == [STATS_VERSION] * 3
+    assert build_index([a, b, c], index_dir)["indexed"] == []
 
 
 def test_rebuild_changes_generation_and_keeps_one_previous_version(tmp_path):

@@ -366,6 +366,16 @@ def test_footnotes_restart_with_each_item_and_truncated_file():
     assert c.warnings == ("tests/data/two_items.txt: line 24: footnote 1: 同上 (ibid) with no earlier citation",)
 
 
+def test_a_note_numbered_1_goes_to_the_item_that_cites_it_past_an_item_with_no_notes():
+    c = parse_chapter(DATA / "item_without_notes.txt")
+    assert [(f.id, f.text, f.cited_by) for f in c.footnotes] == [
+        ("item_without_notes.1.fn1", "S/PV.1001。", ("item_without_notes.1.p2",)),
+        ("item_without_notes.3.fn1", "S/PV.3001。", ("item_without_notes.3.p2",)),
+        ("item_without_notes.3.fn2", "S/PV.3002。", ("item_without_notes.3.p2",)),
+    ]
+    assert c.warnings == ()
+
+
 def test_citation_edge_cases_in_a_chapter():
     c = parse_chapter(DATA / "citations.txt")
     assert [list(f.citations) for f in c.footnotes] == [

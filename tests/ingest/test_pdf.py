@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from conftest import records_without_source
@@ -333,3 +334,124 @@ def test_a_heading_opening_several_pages_is_not_taken_for_a_running_head(tmp_pat
         ("heading", "49. 与区域组织合作有关的项目"),
         *[item for n in range(1, 5) for item in (("heading", "初步程序"), ("paragraph", f"安理会举行了第 {n} 次辩论。"))],
     ]
+
+
+# ---------------------------------------------------------------- as publishers set them
+
+
+def _text(c, font, x, y, text, size=10.0, bold=False, spacing=0.0):
+    """Draw `text` at (x, y): in bold as Writer makes it for a font with no bold face (outlined and
+    filled, text render mode 2), letter-spaced by `spacing` points (PDF character spacing)."""
+    t = c.beginText()
+    t.setFont(font, size)
+    t.setTextOrigin(x, y)
+    if spacing:
+        t.setCharSpace(spacing)
+    if bold:
+        t.setTextRenderMode(2)
+    t.textOut(text)
+    c.drawText(t)
+
+
+def test_bold_lines_in_the_bodys_type_are_headings_and_set_the_meeting(tmp_path):
+    font = register_cid()
+
+    def draw(c, number):
+        c.setFont(font, 12)
+        c.drawString(40, 540, "49. 与区域组织合作有关的项目")
+        _text(c, font, 60, 515, "2004 年 7 月 20 日(第 5007 次会议)的决定：", bold=True)
+        _text(c, font, 40, 500, "主席声明", bold=True)
+        _text(c, font, 60, 485, "在 2004 年 7 月 20 日第 5007 次会议上，安理会举行")
+        _text(c, font, 40, 471, "了辩论。")
+
+    corpus = parse_chapter(_canvas_pdf(tmp_path / "c.pdf", draw))
+    assert [(p.kind, p.text, p.meeting, p.decision) for p in corpus.paragraphs] == [
+        ("heading", "49. 与区域组织合作有关的项目", None, None),
+        ("heading", "2004 年 7 月 20 日(第 5007 次会议)的决定：", 5007, None),
+        ("heading", "主席声明", 5007, "主席声明"),
+        ("paragraph", "在 2004 年 7 月 20 日第 5007 次会议上，安理会举行了辩论。", 5007, "主席声明"),
+    ]
+
+
+def _justified(c, font, x, y, chars, width, indent=0.0):
+    """A line of Chinese set as distributed justification leaves it: a space glyph between every two
+    characters and the character spacing that fills the measure."""
+    text = " ".join(chars)
+    natural = pdfmetrics.stringWidth(text, font, 10)
+    _text(c, font, x + indent, y, text, spacing=(width - indent - natural) / (len(text) - 1))
+
+
+def test_letter_spaced_chinese_in_two_columns_reads_column_by_column_without_spaces(tmp_path):
+    font = register_cid()
+    left = ["安理会举行了关于区域组", "织的辩论，联合国大会通", "过了决议，秘书长和所有"]
+    right = ["成员国都发了言。", "会后，各方继续磋商并", "表示满意。"]
+
+    def draw(c, number):
+        c.setFont(font, 12)
+        c.drawString(40, 540, "49. 与区域组织合作有关的项目")
+        for i, (a, b) in enumerate(zip(left, right)):
+            y = 510 - 14 * i
+            _justified(c, font, 40, y, a, 160, indent=20 if i == 0 else 0)
+            if i == 2:
+                _text(c, font, 220, y, " ".join(b), spacing=2.0)  # a short last line, spaced too
+            else:
+                _justified(c, font, 220, y, b, 160, indent=20 if i == 1 else 0)
+
+    corpus = parse_chapter(_canvas_pdf(tmp_path / "c.pdf", draw))
+    assert [(p.kind, p.text) for p in corpus.paragraphs] == [
+        ("heading", "49. 与区域组织合作有关的项目"),
+        ("paragraph", "安理会举行了关于区域组织的辩论，联合国大会通过了决议，秘书长和所有成员国都发了言。"),
+        ("paragraph", "会后，各方继续磋商并表示满意。"),
+    ]
+
+
+def test_notes_stay_with_the_page_and_item_where_they_stand(tmp_path):
+    # Item 2 has no notes; item 3's note 1 is its own, not item 2's. A note without a full stop is
+    # followed by the next page's paragraph, which is body, not the rest of the note.
+    font = register_cid()
+
+    def note(c, y, number, text):
+        c.setLineWidth(0.5)
+        c.line(40, y + 12, 100, y + 12)
+        c.setFont(font, 8)
+        c.drawString(40, y, str(number))
+        c.drawString(56, y, text)
+
+    def marker(c, x, y, number):
+        c.setFont(font, 6)
+        c.drawString(x, y + 4, str(number))
+
+    def draw(c, number):
+        c.setFont(font, 12)
+        if number == 1:
+            c.drawString(40, 540, "1. 第一个项目")
+            _text(c, font, 60, 515, "安理会举行了辩论。")
+            marker(c, 150, 515, 1)
+            c.setFont(font, 12)
+            c.drawString(40, 490, "2. 第二个项目")
+            _text(c, font, 60, 465, "安理会审议了该项目，没有发言者。")
+            note(c, 420, 1, "S/PV.1001")
+        else:
+            _text(c, font, 60, 540, "会后，各方继续磋商。")
+            c.setFont(font, 12)
+            c.drawString(40, 515, "3. 第三个项目")
+            _text(c, font, 60, 490, "安理会再次举行辩论。")
+            marker(c, 160, 490, 1)
+            note(c, 420, 1, "S/PV.3001。")
+
+    path = _canvas_pdf(tmp_path / "items.pdf", draw, pages=2)
+    corpus = parse_chapter(path)
+    assert [(p.id, p.text, p.footnotes) for p in corpus.paragraphs] == [
+        ("items.1.p1", "1. 第一个项目", ()),
+        ("items.1.p2", "安理会举行了辩论。", (1,)),
+        ("items.2.p1", "2. 第二个项目", ()),
+        ("items.2.p2", "安理会审议了该项目，没有发言者。", ()),
+        ("items.2.p3", "会后，各方继续磋商。", ()),
+        ("items.3.p1", "3. 第三个项目", ()),
+        ("items.3.p2", "安理会再次举行辩论。", (1,)),
+    ]
+    assert [(f.id, f.text, f.cited_by) for f in corpus.footnotes] == [
+        ("items.1.fn1", "S/PV.1001", ("items.1.p2",)),
+        ("items.3.fn1", "S/PV.3001。", ("items.3.p2",)),
+    ]
+    assert corpus.warnings == ()

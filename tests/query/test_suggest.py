@@ -173,11 +173,20 @@ def test_seed_suggestions_by_kind(seed, seed_stats):
     cited = {"S/PRST/2004/27": (2, 5007), "S/PRST/2006/39": (2, 5529), "S/PRST/2007/7": (4, 5649),
              "S/PRST/2007/42": (2, 5776)}
     expected = {**DOCUMENTS, **{k: n + _statement_clauses(seed, m) for k, (n, m) in cited.items()}}
-    assert (kinds, meetings, {k: documents[k] for k in DOCUMENTS}) == (
+    # Only what leads somewhere: the countries, organisations and Charter articles the seed names, and
+    # each meeting weighted by the paragraphs its page lists.
+    named = {kind: {v for r in seed.records() for v in getattr(r, attr)} for kind, attr in
+             (("country", "countries"), ("org", "orgs"))}
+    from search.reference.charter import find_charter_refs
+    articles = {ref.value for r in seed.records() for ref in find_charter_refs(r.text)}
+    paragraphs = {n: sum(1 for r in seed.paragraphs if r.meeting == n) for n in MEETINGS}
+    assert ({k: {s.value for s in entries if s.kind == k} for k in ("country", "org", "charter")}, kinds, meetings,
+            {k: documents[k] for k in DOCUMENTS}) == (
+        {**named, "charter": articles},
         # 26 documents: the 25 the footnotes cite, and S/PRST/2004/33, which no footnote cites but
         # the UN meetings table gives as the 主席声明 of meeting 5041.
-        {"country": 195, "org": 27, "meeting": 6, "document": 26, "charter": 130, "phrase": 100},
-        MEETINGS,
+        {"country": 62, "org": 13, "meeting": 6, "document": 26, "charter": 5, "phrase": 100},
+        paragraphs,
         expected,
     )
 
@@ -235,8 +244,9 @@ def test_markup_and_control_characters_around_a_prefix_are_ignored(names_index):
 
 
 @pytest.mark.parametrize(("limit", "expected"), [(0, 0), (-1, 0), (3, 3), (1000, 50), ("10", 0)])
-def test_limit_is_clamped(seed_index, limit, expected):
-    assert len(seed_index.complete("d", limit=limit)) == expected
+def test_limit_is_clamped(limit, expected):
+    index = SuggestIndex([Suggestion(f"短语{i:03d}", "phrase", f"短语{i:03d}", 1) for i in range(100)])
+    assert len(index.complete("dy", limit=limit)) == expected
 
 
 def test_pinyin_matches_pypinyin_default_reading_on_every_name_and_phrase(seed):
@@ -264,3 +274,28 @@ def test_large_index_builds_and_completes(seed_index):
 
 def test_docstring_examples_hold():
     assert doctest.testmod(suggest).failed == 0
+
+
+FRANCE_FILTER = suggest.Near("sound", "法国", "", ("country", "FRA"))
+
+
+@pytest.mark.parametrize("q, sounds", [
+    ("fg", [FRANCE_FILTER]), ("faguo", [FRANCE_FILTER]), ("FaGuo", [FRANCE_FILTER]), ("fa guo", [FRANCE_FILTER]),
+    ("法果", [FRANCE_FILTER]),  # the same pinyin in other characters
+    ("qy", [suggest.Near("sound", "区域", "区域")]),  # a phrase: searched as the query
+    ("fag", []), ("f", []), ("法国", []), ("5007", []),  # not a whole key, the name itself, no pinyin
+])
+def test_near_queries_that_sound_the_same_come_first(seed_index, q, sounds):
+    near = suggest.nearest_queries(q, seed_index)
+    assert [n for n in near if n.kind == "sound"] == sounds
+    assert all(n.kind == "part" for n in near[len(sounds):])
+
+
+def test_near_queries_then_offer_the_words_then_the_beginnings_and_ends_longest_first(seed_index):
+    assert [(n.kind, n.q) for n in suggest.nearest_queries("区域组织犀鸟", seed_index)] == [
+        ("part", "区域组织"), ("part", "犀鸟"), ("part", "区域组织犀"), ("part", "域组织犀鸟"), ("part", "组织犀鸟"),
+        ("part", "区域组"), ("part", "织犀鸟"), ("part", "区域")]
+
+
+def test_no_suggestion_leads_to_nothing(seed_stats):
+    assert [s for s in suggestions_from_stats(seed_stats) if s.weight <= 0] == []

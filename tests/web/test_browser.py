@@ -136,7 +136,10 @@ def test_search_facet_chip_pages_permalink_and_back(browser, shots):
     _screenshot(driver, shots, "results", name)
     _assert_clean_console(driver)
 
-    # A facet: the URL gains the value, keeps the query, and the count shrinks.
+    # A facet (on a phone in the filters' panel): the URL gains the value, keeps the query, and the count shrinks.
+    if name == "phone":
+        _click(driver, _css(driver, ".filters-open"))
+        _wait(driver, lambda d: _css(d, "#filters").is_displayed())
     toggle = _all(driver, ".facet[aria-labelledby='facet-country'] a.facet-toggle")[0]
     code = toggle.get_attribute("data-value")
     facet_count = int(toggle.find_element("css selector", ".count").text)
@@ -289,3 +292,187 @@ def test_typing_shows_suggestions_and_the_keyboard_opens_one(browser):
     _wait(driver, lambda d: urlsplit(d.current_url).path == "/search")
     assert parse_qs(urlsplit(driver.current_url).query) == {"country": ["FRA"]}
     assert _css(driver, ".chip").text.startswith("国家")
+
+
+# --- issue 19: keyboard, phone, sharing, and the new pages ------------------------------------------
+
+
+def _size(element):
+    return element.size["width"], element.size["height"]
+
+
+def _active(driver):
+    return driver.switch_to.active_element
+
+
+def test_the_keyboard_reaches_the_filters_by_the_skip_link(browser):
+    from selenium.webdriver.common.keys import Keys
+
+    driver, base, name = browser
+    driver.get(f"{base}/search?q={QUERY}")
+    body = _css(driver, "body")
+    body.send_keys(Keys.TAB)
+    assert (_active(driver).text, _active(driver).get_attribute("href").split("#")[1]) == ("跳到正文", "main")
+    _active(driver).send_keys(Keys.TAB)
+    assert _active(driver).text == "跳到筛选" and _active(driver).is_displayed()
+    _active(driver).send_keys(Keys.ENTER)
+    _wait(driver, lambda d: _active(d).get_attribute("id") == "filters")
+    assert _css(driver, "#filters").is_displayed()
+    _active(driver).send_keys(Keys.TAB)
+    first_control = _active(driver)
+    if name == "phone":  # in the panel: its "完成" first, then the filters
+        assert first_control.text == "完成"
+        first_control.send_keys(Keys.TAB)
+    assert _active(driver).get_attribute("id") == "date-from"
+    _assert_clean_console(driver)
+
+
+def test_each_hit_is_a_heading_a_screen_reader_can_jump_to(browser):
+    driver, base, _ = browser
+    driver.get(f"{base}/search?q={QUERY}")
+    headings = driver.execute_script(
+        "return Array.from(document.querySelectorAll('h2')).filter(h => h.closest('.hit')).length")
+    assert headings == len(_all(driver, ".hit")) == 20
+
+
+def test_on_a_phone_the_filters_open_in_a_panel_from_a_visible_button(browser, shots):
+    from selenium.webdriver.common.keys import Keys
+
+    driver, base, name = browser
+    driver.get(f"{base}/search?q={QUERY}&year=2007")
+    opener = _css(driver, ".filters-open")
+    if name == "desktop":  # beside the results: no button, no panel
+        assert not opener.is_displayed() and _css(driver, "#filters").is_displayed()
+        return
+    assert opener.is_displayed() and opener.text == "筛选（1）" and _size(opener)[1] >= 44
+    assert opener.location["y"] < 300, "the button is at the top of the results"
+    assert not _css(driver, "#filters").is_displayed()
+    _click(driver, opener)
+    panel = _css(driver, "#filters")
+    _wait(driver, lambda d: panel.is_displayed())
+    assert (opener.get_attribute("aria-expanded"), _active(driver).get_attribute("id")) == ("true", "filters")
+    assert driver.execute_script("return getComputedStyle(arguments[0]).position", panel) == "fixed"
+    assert "#" not in driver.current_url and driver.execute_script("return window.scrollY") == 0, "the page did not move"
+    targets = _all(driver, "#filters a.facet-toggle") + _all(driver, "#filters .filters-close") + \
+        _all(driver, "#filters button") + _all(driver, "#filters input[type=date]") + _all(driver, "#filters summary")
+    small = [(t.text or t.get_attribute("id"), _size(t)) for t in targets if t.is_displayed() and _size(t)[1] < 44]
+    assert small == []
+    _assert_fits(driver, name)
+    _screenshot(driver, shots, "filters", name)
+    # Escape closes it and gives the focus back to the button.
+    _active(driver).send_keys(Keys.ESCAPE)
+    _wait(driver, lambda d: not panel.is_displayed())
+    assert (opener.get_attribute("aria-expanded"), _active(driver).get_attribute("class")) == ("false", "filters-open")
+    # A filter chosen in the panel narrows the results, and the panel is closed on the new page.
+    _click(driver, opener)
+    _wait(driver, lambda d: panel.is_displayed())
+    toggle = _all(driver, ".facet[aria-labelledby='facet-country'] a.facet-toggle")[0]
+    code = toggle.get_attribute("data-value")
+    _click(driver, toggle)
+    _wait(driver, lambda d: "country" in _args(d))
+    assert _args(driver)["country"] == [code] and not _css(driver, "#filters").is_displayed()
+    # "完成" closes it too.
+    _click(driver, _css(driver, ".filters-open"))
+    _wait(driver, lambda d: _css(d, "#filters").is_displayed())
+    _click(driver, _css(driver, ".filters-close"))
+    _wait(driver, lambda d: not _css(d, "#filters").is_displayed())
+    _assert_clean_console(driver)
+
+
+def test_without_javascript_the_phone_panel_opens_and_closes_by_its_links(browser):
+    driver, base, name = browser
+    # The scripts do not load (as when they are blocked or fail): the page works without them.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*.js"]})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    try:
+        driver.get(f"{base}/search?q={QUERY}")
+        assert not _css(driver, "button.copy-link").is_displayed(), "no script: no copy button"
+        if name == "desktop":  # the filters beside the results, no button to open them
+            assert _css(driver, "#filters").is_displayed() and not _css(driver, ".filters-open").is_displayed()
+            return
+        _click(driver, _css(driver, ".filters-open"))
+        _wait(driver, lambda d: d.current_url.endswith("#filters") and _css(d, "#filters").is_displayed())
+        assert _all(driver, "#filters a.facet-toggle")[0].is_displayed()
+        _click(driver, _css(driver, ".filters-close"))
+        _wait(driver, lambda d: d.current_url.endswith("#results") and not _css(d, "#filters").is_displayed())
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+        driver.get_log("browser")  # (the blocked scripts' errors)
+
+
+def test_copy_link_on_the_results_page_copies_its_address(browser):
+    driver, base, _ = browser
+    url = f"{base}/search?q=%E5%8C%BA%E5%9F%9F%E7%BB%84%E7%BB%87&country=FRA&sort=date_desc"
+    driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    try:
+        driver.get(url)
+        button = _css(driver, ".toolbar button.copy-link")
+        assert button.is_displayed() and not _css(driver, "#page-link").is_displayed()
+        _click(driver, button)
+        _wait(driver, lambda d: _css(d, ".share .copy-status").text != "")
+        assert _css(driver, ".share .copy-status").text == "已复制"
+        clipboard = driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "navigator.clipboard.readText().then(done, function (e) { done('refused: ' + e); });")
+        assert clipboard == url == _css(driver, "#page-link").get_attribute("value")
+        _assert_clean_console(driver)
+    finally:
+        driver.execute_cdp_cmd("Browser.resetPermissions", {})
+
+
+def test_copy_link_refused_on_the_results_page_shows_and_selects_the_address(browser):
+    driver, base, _ = browser
+    driver.execute_cdp_cmd("Browser.setPermission", {
+        "origin": base, "permission": {"name": "clipboard-write"}, "setting": "denied"})
+    try:
+        driver.get(f"{base}/search?q={QUERY}")
+        _click(driver, _css(driver, ".toolbar button.copy-link"))
+        _wait(driver, lambda d: _css(d, ".share .copy-status").text != "")
+        assert _css(driver, ".share .copy-status").text == "请按 Ctrl+C 复制"
+        assert _css(driver, "#page-link").is_displayed() and _active(driver).get_attribute("id") == "page-link"
+        assert driver.execute_script(
+            "var el = document.getElementById('page-link');"
+            "return el.value.substring(el.selectionStart, el.selectionEnd)") == driver.current_url
+    finally:
+        driver.execute_cdp_cmd("Browser.resetPermissions", {})
+
+
+def test_suggestions_say_how_many_records_each_leads_to(browser):
+    driver, base, _ = browser
+    driver.get(base + "/")
+    _css(driver, "#q").send_keys("fg")
+    _wait(driver, lambda d: _css(d, "#q").get_attribute("aria-expanded") == "true")
+    assert [o.text.split("\n") for o in _all(driver, "#q-suggestions [role=option]")] == [["法国", "国家 · 28 条"]]
+
+
+@pytest.mark.parametrize("page, path, check", [
+    ("contents", "/", "contents"),
+    ("reading", "/", "reading"),
+    ("nearest", "/search?q=faguo", "nearest"),
+    ("api-docs", "/", "docs"),
+])
+def test_the_new_pages_are_reached_as_a_reader_would_and_fit(browser, shots, page, path, check):
+    driver, base, name = browser
+    driver.get(base + path)
+    if check in ("contents", "reading"):
+        _click(driver, _css(driver, ".holdings-list a[href='/contents']"))
+        _wait(driver, lambda d: urlsplit(d.current_url).path == "/contents")
+        assert len(_all(driver, ".contents-entry")) == 7
+    if check == "reading":
+        section = next(a for a in _all(driver, ".contents-entry a") if a.get_attribute("href").endswith("/49/B"))
+        _click(driver, section)
+        _wait(driver, lambda d: urlsplit(d.current_url).path.endswith("/49/B"))
+        assert _css(driver, "h1").text.startswith("B 节") and len(_all(driver, ".meeting-record")) == 20
+        assert [a.text for a in _all(driver, ".breadcrumbs a")] == ["目录", "章节（项目 49–50）", "项目 49"]
+    if check == "docs":  # from the footer of any page
+        _click(driver, next(a for a in _all(driver, ".site-footer a") if a.text == "接口文档"))
+        _wait(driver, lambda d: urlsplit(d.current_url).path == "/api/docs")
+        assert _css(driver, "h1").text.startswith("接口文档") and _all(driver, "a[href='#schema-Reading']")
+    if check == "nearest":
+        assert "".join(_css(driver, ".did-you-mean").text.split()) == "您是不是要找：法国28条"
+    _assert_fits(driver, name)
+    _screenshot(driver, shots, page, name)
+    _assert_clean_console(driver)

@@ -2,10 +2,11 @@
 import csv
 import io
 import json
-from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+
+from html_scan import args_of, find, get_ok
 
 QUERY = "区域组织"
 CHAPTER = "000_433e06851ef59419"
@@ -14,77 +15,11 @@ FOOTNOTE = f"{CHAPTER}.49.fn5"    # cited by PARAGRAPH
 XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
 
-# --- a small HTML scanner (stdlib only) ------------------------------------------------------
-
-class Element:
-    def __init__(self, tag, attrs):
-        self.tag, self.attrs, self.parts = tag, dict(attrs), []
-
-    @property
-    def classes(self):
-        return (self.attrs.get("class") or "").split()
-
-    @property
-    def text(self):
-        return "".join(self.parts).strip()
-
-    def get(self, name, default=None):
-        return self.attrs.get(name, default)
-
-    def __getitem__(self, name):
-        return self.attrs[name]
-
-
-class _Scanner(HTMLParser):
-    VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.elements, self.open = [], []
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, attrs)
-        self.elements.append(element)
-        if tag not in self.VOID:
-            self.open.append(element)
-
-    def handle_startendtag(self, tag, attrs):
-        self.elements.append(Element(tag, attrs))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.open) - 1, -1, -1):
-            if self.open[i].tag == tag:
-                del self.open[i:]
-                break
-
-    def handle_data(self, data):
-        for element in self.open:
-            element.parts.append(data)
-
-
-def find(response, tag=None, cls=None, **attrs):
-    """Elements of the response's HTML by tag, class and attribute values (`id_` for `id`)."""
-    scanner = _Scanner()
-    scanner.feed(response.get_data(as_text=True))
-    return [e for e in scanner.elements
-            if (tag is None or e.tag == tag) and (cls is None or cls in e.classes)
-            and all(e.get(k.rstrip("_")) == v for k, v in attrs.items())]
-
-
-def args_of(url):
-    return parse_qsl(urlsplit(url).query)
-
-
-def get_ok(client, url, **kwargs):
-    response = client.get(url, **kwargs)
-    assert response.status_code == 200, (url, response.get_data(as_text=True)[:500])
-    return response
-
-
 # --- every page ------------------------------------------------------------------------------
 
 PAGES = ["/", f"/search?q={QUERY}", "/search?q=", f"/p/{PARAGRAPH}", f"/p/{FOOTNOTE}", "/doc/S/PV.5007",
-         "/doc/S/PV.5007(Resumption 1)", "/meeting/5007", "/search?q=zzzzqqq", "/no-such-page"]
+         "/doc/S/PV.5007(Resumption 1)", "/meeting/5007", "/search?q=zzzzqqq", "/search?q=faguo", "/contents",
+         f"/read/{CHAPTER}", f"/read/{CHAPTER}/49/B?page=2", "/no-such-page"]
 
 
 @pytest.mark.parametrize("url", PAGES + ["/api/search?q=和平", f"/api/p/{PARAGRAPH}", "/opensearch.xml",
@@ -114,6 +49,8 @@ def test_pages_have_no_inline_script_or_style_and_link_opensearch_and_favicon(cl
 
 @pytest.mark.parametrize("url, json_url", [
     (f"/search?q={QUERY}&country=FRA", f"/api/search?q={QUERY}&country=FRA"),
+    ("/contents", "/api/contents"),
+    (f"/read/{CHAPTER}/49/B?page=2", f"/api/read/{CHAPTER}/49/B?page=2"),
     (f"/p/{PARAGRAPH}", f"/api/p/{PARAGRAPH}"),
     ("/meeting/5007", "/api/meeting/5007"),
     ("/doc/S/PV.5007", "/api/doc/S/PV.5007"),
@@ -163,7 +100,7 @@ def test_hit_has_breadcrumb_footnote_markers_and_expandable_citations(client):
     response = get_ok(client, "/search?q=安全框架")
     hit = find(response, "article", cls="hit")[0]
     assert hit["id"] == f"hit-{PARAGRAPH}"
-    crumbs = find(response, "p", cls="crumbs")[0].text
+    crumbs = find(response, "h2", cls="crumbs")[0].text
     assert "项目 49" in crumbs and "第 5007 次会议" in crumbs and "2004-07-20" in crumbs
     refs = [a for a in find(response, "a") if a.get("href", "").startswith(f"#hit-{PARAGRAPH}-fn")]
     assert [a.text for a in refs] == ["5", "6", "7"]
@@ -306,26 +243,23 @@ def test_pagination_and_sort_links(client):
     first_ids = {h["id"] for h in find(response, "article", cls="hit")}
     assert first_ids.isdisjoint({h["id"] for h in find(page2, "article", cls="hit")})
     sorts = {a.text: a["href"] for a in find(page2, "a", cls="sort")}
-    assert args_of(sorts["日期"]) == [("q", QUERY), ("sort", "date")]
-    assert args_of(sorts["文件顺序"]) == [("q", QUERY), ("sort", "document")]
+    assert {label: args_of(url) for label, url in sorts.items()} == {
+        "日期（从早到晚）": [("q", QUERY), ("sort", "date")],
+        "日期（从晚到早）": [("q", QUERY), ("sort", "date_desc")],
+        "文件顺序": [("q", QUERY), ("sort", "document")],
+    }
     assert find(page2, "strong", cls="sort")[0].text == "相关度"
 
 
-def test_sort_by_date_orders_hits_by_meeting_date(client):
-    hits = client.get(f"/api/search?q={QUERY}&sort=date&per_page=100").get_json()["hits"]
-    dates = [h["date"] for h in hits if h.get("date")]
-    assert dates == sorted(dates)
-    response = get_ok(client, f"/search?q={QUERY}&sort=date")
-    assert find(response, "strong", cls="sort")[0].text == "日期"
-
-
-def test_empty_state_suggests_dropping_a_filter_and_shorter_queries(client):
-    response = get_ok(client, "/search?q=区域组织火星&country=FRA")
-    assert find(response, "p", id_="result-count")[0]["data-total"] == "0"
-    assert "没有找到结果" in find(response, "div", cls="empty")[0].text
-    links = {a.text: a["href"] for a in find(response, "a") if a.text.startswith(("去掉", "只搜索", "试试"))}
-    assert args_of(links["去掉筛选条件“法国”"]) == [("q", "区域组织火星")]
-    assert any(k.startswith(("只搜索", "试试")) for k in links)
+@pytest.mark.parametrize("sort, label, newest_first", [("date", "日期（从早到晚）", False),
+                                                        ("date_desc", "日期（从晚到早）", True)])
+def test_sort_by_date_orders_hits_by_meeting_date_either_way_and_says_which(client, sort, label, newest_first):
+    hits = client.get(f"/api/search?q={QUERY}&sort={sort}&per_page=100").get_json()["hits"]
+    dated = [h["date"] for h in hits if h.get("date")]
+    assert dated == sorted(dated, reverse=newest_first) and len(set(dated)) > 2
+    assert [h["date"] for h in hits[len(dated):]] == [None] * (len(hits) - len(dated))  # undated last
+    response = get_ok(client, f"/search?q={QUERY}&sort={sort}")
+    assert find(response, "strong", cls="sort")[0].text == label
 
 
 def test_notice_for_field_syntax_is_shown(client):
@@ -342,7 +276,7 @@ def test_export_csv_has_every_page_with_bom_and_resolved_citations(client):
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_data()
     assert body.startswith("\ufeff".encode("utf-8"))
-    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = _csv_rows(body)
     assert len(rows) == total > 20
     row = next(r for r in rows if r["id"] == f"{CHAPTER}.49.p34")
     assert row["meeting"] == "5282" and row["date"] == "2005-10-17" and "巴西" in row["countries"]
@@ -356,18 +290,24 @@ def test_exports_stream_their_rows_a_page_at_a_time(client, scan):
     assert response.is_streamed
     chunks = iter(response.response)
     first = next(chunks)  # the header goes out before any page of hits is asked for
-    assert first == ("\ufeff" + ",".join(pages_export_columns()) + "\r\n").encode("utf-8")
-    rows = list(csv.DictReader(io.StringIO((first + b"".join(chunks)).decode("utf-8-sig"))))
+    assert first == ("\ufeff" + ",".join(CSV_HEADERS) + "\r\n").encode("utf-8")
+    rows = _csv_rows(first + b"".join(chunks))
     assert len(rows) == client.get("/api/search?q=国").get_json()["total"] == len(scan("国")) > 100
     data = client.get("/search.json?q=国")
     assert data.is_streamed
     assert [h["id"] for h in json.loads(data.get_data(as_text=True))["hits"]] == [r["id"] for r in rows]
 
 
-def pages_export_columns():
+CSV_HEADERS = ("编号", "类型", "项目", "节", "节标题", "会议", "会议日期", "决定", "文本", "国家", "组织", "脚注", "引文", "链接")
+
+
+def _csv_rows(body):
+    """The rows of a CSV export as dicts by column (the export's headers are Chinese, the page's language)."""
     from search.web.export import EXPORT_COLUMNS
 
-    return EXPORT_COLUMNS
+    header, *rows = csv.reader(io.StringIO(body.decode("utf-8-sig")))
+    assert tuple(header) == CSV_HEADERS
+    return [dict(zip(EXPORT_COLUMNS, row)) for row in rows]
 
 
 def test_export_json_has_every_page_with_resolved_citations(client):
@@ -409,9 +349,9 @@ def test_paragraph_permalink_shows_text_footnotes_place_and_copy_link(client):
 
 
 @pytest.mark.parametrize("record, h1, meta", [
-    (f"{CHAPTER}.49.p12", "第 49 项 · A 节 · 第 5007 次会议 · 第 12 段", "段落，2004-07-20"),
-    (f"{CHAPTER}.49.p1", "第 49 项 · 第 1 段", "标题"),
-    (f"{CHAPTER}.49.p20", "第 49 项 · A 节 · 第 5007 次会议 · 第 20 段", "主席声明，2004-07-20"),  # a decision
+    (f"{CHAPTER}.49.p12", "第 49 项 · A 节 · 第 5007 次会议 · 本汇辑第 12 段", "段落，2004-07-20"),
+    (f"{CHAPTER}.49.p1", "第 49 项 · 本汇辑第 1 段", "标题"),
+    (f"{CHAPTER}.49.p20", "第 49 项 · A 节 · 第 5007 次会议 · 本汇辑第 20 段", "主席声明，2004-07-20"),  # a decision
     (f"{CHAPTER}.49.fn21", "第 49 项 · A 节 · 第 5007 次会议 · 脚注 21", "脚注，2004-07-20"),
 ])
 def test_record_page_heading_names_item_section_meeting_and_number(client, record, h1, meta):
@@ -437,16 +377,46 @@ def test_footnote_permalink_lists_citations_and_citing_paragraphs(client):
     assert find(response, "a", cls="next")[0]["href"] == f"/p/{CHAPTER}.49.fn6"
 
 
-def test_document_page_groups_citing_paragraphs_by_page_and_speaker(client):
-    response = get_ok(client, "/doc/S/PV.5007(Resumption 1)")
-    assert find(response, "h1")[0].text == "S/PV.5007(Resumption 1)"
+def _page_order(cited):
+    return ((0, int(cited["pages"][0].split("-")[0])) if cited["pages"] else (1, 0)), cited["speakers"]
+
+
+def citing_records(seed_corpus, symbol):
+    """The oracle of a document page: {record id: [{pages, speakers, on_behalf_of}]} of the seed's records
+    citing `symbol` in document order, each citation once, by page (pages not given last), then speaker."""
+    notes = {(f.chapter, f.item, f.number): f for f in seed_corpus.footnotes}
+    out = {}
+    for r in sorted(seed_corpus.records(), key=lambda r: r.order):
+        cites = r.citations if r.kind == "footnote" else [
+            c for n in r.footnotes for c in notes[(r.chapter, r.item, n)].citations]
+        cited = []
+        for c in cites:
+            one = {"pages": list(c.pages), "speakers": list(c.speakers), "on_behalf_of": c.on_behalf_of}
+            if c.symbol == symbol and one not in cited:
+                cited.append(one)
+        if cited:
+            out[r.id] = sorted(cited, key=_page_order)
+    return out
+
+
+def test_document_page_lists_each_citing_record_once_with_the_pages_and_speakers_it_cites(client, seed_corpus):
+    symbol = "S/PV.5007(Resumption 1)"
+    response = get_ok(client, f"/doc/{symbol}")
+    assert find(response, "h1")[0].text == symbol
     assert find(response, "a", cls="undocs-zh")[0]["href"] == "https://undocs.org/zh/S/PV.5007(Resumption%201)"
     assert find(response, "a", cls="undocs-en")[0]["href"] == "https://undocs.org/en/S/PV.5007(Resumption%201)"
-    headings = [h.text for h in find(response, "h2")]
-    assert "第 10 页法国" in headings and "第 5 页安哥拉" in headings
-    data = client.get("/api/doc/S/PV.5007(Resumption 1)").get_json()
-    france = next(g for g in data["groups"] if g["pages"] == ["10"] and g["speakers"] == ["法国"])
-    assert [r["id"] for r in france["records"]] == [PARAGRAPH, f"{CHAPTER}.49.p14"]
+    data = client.get(f"/api/doc/{symbol}").get_json()
+    # Every paragraph citing it cites it in a footnote: the footnotes stand behind their paragraphs.
+    paragraphs = [(k, v) for k, v in citing_records(seed_corpus, symbol).items() if ".p" in k]
+    assert [(r["id"], r["cited"]) for r in data["records"]] == paragraphs
+    assert data["records"][0]["cited"] == [
+        {"pages": ["5"], "speakers": ["安哥拉"], "on_behalf_of": None},
+        {"pages": ["10"], "speakers": [], "on_behalf_of": None},
+        {"pages": ["10"], "speakers": ["法国"], "on_behalf_of": None},
+        {"pages": ["16"], "speakers": ["罗马尼亚"], "on_behalf_of": None}]
+    permalinks = [a["href"] for a in find(response, "a", cls="para-link")]
+    assert permalinks == [f"/p/{k}" for k, _ in paragraphs]  # each record once, in document order
+    assert find(response, "p", cls="cited")[0].text == "所引：第 5 页安哥拉第 10 页第 10 页法国第 16 页罗马尼亚"
 
 
 def test_document_page_url_encoded_symbol(client):

@@ -81,6 +81,18 @@ def _runs(record):
     return tuple(runs)
 
 
+def junction(a, b):
+    """Do a Chinese character and a Latin letter or digit touch here ("第24页", "8日")?
+
+    The source's convention is a space between them ("2004 年 7 月"), and at a line break a
+    PDF cannot say whether one stood there: the reader reads one. Where the source breaks its
+    own convention, a producer must not break the line there.
+    """
+    latin = lambda ch: ch.isascii() and ch.isalnum()  # noqa: E731
+    han = lambda ch: "\u3400" <= ch <= "\u9fff"  # noqa: E731
+    return (han(a) and latin(b)) or (latin(a) and han(b))
+
+
 def load_chapter(path):
     """The blocks and notes of a text chapter (parsed strictly: a fixture source must be clean)."""
     corpus = parse_chapter(path, strict=True)

@@ -96,6 +96,7 @@ p.clause {{ font-size: {b - 1}pt; margin-left: 2em; text-indent: 2em; }}
 p.cont {{ text-indent: 0; }}
 p.note {{ margin: 0 0 1pt; padding-left: 2em; text-indent: -2em; }}
 p.note .num {{ display: inline-block; width: 2em; text-indent: 0; }}
+span.nw {{ white-space: nowrap; }}
 {markers}
 """
 

@@ -61,22 +61,45 @@
     return e;
   }
 
+  // A Chinese character and a Latin letter or digit that touch with no space between them
+  // ("第24页", "8日") stay on one line: at a line break no reader could tell that no space
+  // stood there (the source's convention is a space: "2004 年").
+  const HAN = /[\u3400-\u9fff]/, LATIN = /[0-9A-Za-z]/;
+  function junction(a, b) {
+    return typeof a === "string" && typeof b === "string" && a.length === 1 && b.length === 1 &&
+      ((HAN.test(a) && LATIN.test(b)) || (LATIN.test(a) && HAN.test(b)));
+  }
+
+  function appendText(p, text) {
+    const chars = Array.from(text);
+    let i = 0;
+    while (i < chars.length) {
+      let j = i + 1;
+      while (j < chars.length && junction(chars[j - 1], chars[j])) j += 1;
+      const piece = chars.slice(i, j).join("");
+      if (j - i > 1) p.appendChild(el("span", "nw", piece));
+      else if (p.lastChild && p.lastChild.nodeType === Node.TEXT_NODE) p.lastChild.appendData(piece);
+      else p.appendChild(document.createTextNode(piece));
+      i = j;
+    }
+  }
+
   function blockElement(block, atoms, cont, split) {
     const p = el("p", block.kind + (cont ? " cont" : "") + (split ? " split" : ""));
     let text = "";
     for (const a of atoms) {
       if (typeof a === "string") { text += a; continue; }
-      if (text) { p.appendChild(document.createTextNode(text)); text = ""; }
+      if (text) { appendText(p, text); text = ""; }
       p.appendChild(marker(a.m));
     }
-    if (text) p.appendChild(document.createTextNode(text));
+    if (text) appendText(p, text);
     return p;
   }
 
   function noteElement(item, n) {
     const p = el("p", "note");
     p.appendChild(el("span", "num", String(n)));
-    p.appendChild(document.createTextNode(data.notes[item + ":" + n]));
+    appendText(p, data.notes[item + ":" + n]);
     return p;
   }
 
@@ -138,7 +161,8 @@
           lo = mid;
         } else hi = mid - 1;
       }
-      while (lo > 0 && /^[，。；：、）)”！？]/.test(typeof atoms[lo] === "string" ? atoms[lo] : "")) lo -= 1;
+      while (lo > 0 && (/^[，。；：、）)”！？]/.test(typeof atoms[lo] === "string" ? atoms[lo] : "") ||
+                        junction(atoms[lo - 1], atoms[lo]))) lo -= 1;
       if (heading || lo < 2) lo = 0;
       if (lo === 0 && !frame.body.childNodes.length) throw new Error("a block does not fit an empty frame");
       if (lo > 0) {

@@ -18,6 +18,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from chapter_model import junction
+
 TTF_PATH = "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"  # AR PL SungtiL GB (TrueType)
 _OPEN = set("(（“《[「‘")
 _CLOSE = set(")）”》]」’，。；：、！？%,.;:")
@@ -97,6 +99,7 @@ class _Setter:
                     ch in _CLOSE
                     or (ch.isascii() and ascii_run)
                     or (units[-1][-1].ch in _OPEN and not units[-1][-1].marker)
+                    or (junction(units[-1][-1].ch, ch) and not units[-1][-1].marker)
                 ):
                     units[-1].append(atom)
                     ascii_run = ch.isascii()

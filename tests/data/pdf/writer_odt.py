@@ -61,10 +61,14 @@ def _styles(layout):
         '<style:default-style style:family="paragraph">'
         # No hanging punctuation: Writer 7.4 loses a "。" that would hang into the margin when a
         # footnote anchor follows it (the anchor goes to the next line, the "。" is not drawn).
+        # No space added between Chinese and Latin text (autospace): Writer would leave a gap
+        # where the source has no space ("8日"), and the PDF would not say which it was.
         '<style:paragraph-properties fo:orphans="2" fo:widows="2" style:writing-mode="lr-tb" '
-        'style:punctuation-wrap="simple"/>'
+        'style:punctuation-wrap="simple" style:text-autospace="none"/>'
         f'<style:text-properties style:font-name="{layout.font}" style:font-name-asian="{layout.font}" '
-        f'fo:font-size="{b}pt" style:font-size-asian="{b}pt" fo:language="zh" fo:country="CN" '
+        # Latin text in English: tagged Chinese, Writer breaks Latin words and numbers anywhere
+        # ("S/PV.52" | "82") and no reader can tell such a break from one at a space.
+        f'fo:font-size="{b}pt" style:font-size-asian="{b}pt" fo:language="en" fo:country="US" '
         'style:language-asian="zh" style:country-asian="CN" fo:hyphenate="false"/>'
         "</style:default-style>",
         _para_style("Standard", b),

@@ -44,6 +44,9 @@ _PREAMBLE = r"""\documentclass[UTF8,zihao=5,%(columns)s,fontset=%(fontset)s]{cte
 \usepackage[%(paper)s,margin=%(margin)s]{geometry}
 \usepackage{fancyhdr}
 %(font)s\setlength{\columnsep}{7mm}
+%% No glue of xeCJK's own between Chinese and Latin text: only the spaces the source has ("8日"
+%% and "8 日" would otherwise print alike, and no reader could tell them apart).
+\xeCJKsetup{CJKecglue={}}
 \setlength{\parindent}{2em}
 \setlength{\parskip}{2pt plus 1pt}
 %% No hyphenation: a hyphen TeX adds would not be in the text.
