@@ -54,6 +54,7 @@ class Searcher:
         # What the home page shows, computed when the index was built (search.index.stats).
         self.stats = read_stats(engine.version)
         self._chapter_index = {c["key"]: i for i, c in enumerate(engine.chapters)}
+        self._counts = LRU(4096)  # phrase -> hits, for the completions (the version never changes)
         # The units' meaning (search.index.vectors), memory-mapped; None for an index without them.
         self.vectors = Vectors.open(engine.version)
         # CC-CEDICT, for English words the glossary lacks: only the terms this corpus holds.
@@ -62,7 +63,6 @@ class Searcher:
     def _has(self, term):
         """True when some unit holds `term` (a dictionary's word is offered only then)."""
         return self.engine.count(parse_query(f'"{term}"'), SearchParams()) > 0
-        self._counts = LRU(4096)  # phrase -> hits, for the completions (the version never changes)
 
     def close(self):
         """Release the engine's files, the vectors and the dictionary (their memory maps hold descriptors)."""
