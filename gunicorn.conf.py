@@ -12,6 +12,10 @@ Environment (all optional):
     GUNICORN_ACCESSLOG   access log file, "-" for stdout (default: none)
     REPERTOIRE_INDEX_DIR, REPERTOIRE_SEEDS_DIR   as for `python -m search serve`
 
+The sentence encoder of the meaning search (search.index.encoder, ~140 MB) is loaded in the master
+before it forks (`when_ready`): its arrays are never written, so every worker shares its pages
+instead of holding a copy (bench/meaning_bench.py measures the workers' PSS).
+
 The app is not preloaded: each worker imports it, opens the index and initialises jieba once
 (warmed up in `post_worker_init`, before it takes requests), and its threads share it. A rebuild swaps the index in atomically; each worker notices the new version on
 its next request, so there is no need to restart or reload gunicorn.
@@ -73,6 +77,16 @@ def on_starting(server):
         server.log.info("no index at %s: building it from the seed chapters", index_dir)
         # In a child process, so that the master stays small and does not hold jieba or the index.
         subprocess.run([sys.executable, "-m", "search", "build", "--index", index_dir], check=False)
+
+
+def when_ready(server):
+    """Load the sentence encoder in the master, before the workers fork, so that they share it."""
+    from search.index.encoder import warm_up
+
+    try:
+        warm_up()
+    except Exception as exc:  # the workers load it themselves then
+        server.log.warning("encoder not preloaded: %s", exc)
 
 
 def post_worker_init(worker):

@@ -113,6 +113,12 @@ class Engine:
         """How many units a search finds (no page, no facets: the empty state asks for many)."""
         raise NotImplementedError
 
+    def outside(self, parsed, params, record_ids):
+        """The records among `record_ids` (dicts, in the order given) that pass the filters of `params`
+        and the exclusions of `parsed` but that its clauses do not match: what a meaning search may
+        add after the text's matches. Unknown ids are left out."""
+        raise NotImplementedError
+
     def lookup(self, record_id):
         """(record dict, class, seq) of a record by id, or None."""
         raise NotImplementedError

@@ -140,7 +140,10 @@ def _string(term):
 
 
 def _term(term):
-    """A term's match: its string, or (unquoted) each of its words somewhere."""
+    """A term's match: its string, or (unquoted) each of its words somewhere; a sense (translation,
+    expansion): one string of each of its groups."""
+    if term.senses:
+        return _must(*(_any(map(_contains, group)) for group in term.senses))
     if _key_only(term):
         return _string(term)
     words = [squash(w) for w in term.words if squash(w)]
@@ -157,9 +160,10 @@ def _any(queries):
     return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Should, q) for q in queries])
 
 
-def _text(parsed):
-    """The text match (None: every document), without scores."""
-    clauses = [(Occur.Must, _any(map(_term, clause))) for clause in parsed.clauses]
+def _text(parsed, typed=False):
+    """The text match (None: every document); with `typed`, of the typed terms alone (no senses)."""
+    chosen = ([t for t in clause if not t.senses] for clause in parsed.clauses) if typed else parsed.clauses
+    clauses = [(Occur.Must, _any(map(_term, clause))) for clause in chosen]
     excluded = [(Occur.MustNot, _contains(t.key)) for t in parsed.excluded]
     if not clauses and not excluded:
         return None
@@ -170,29 +174,42 @@ def _text(parsed):
 
 def _key_only(term):
     """True when the term matches its string only (so every match is in the top group)."""
+    if term.senses:
+        return False
     return term.exact or not any(squash(w) for w in term.words) or tuple(term.words) == (term.key,)
 
 
 _SUBSTANTIVE = Query.term_query(SCHEMA, "substantive", 1)
 
 
-def _ranked(parsed, match):
+def _ranked(parsed, match, filters):
     """(`match` scored tier x TIER + substantive x TIER / 2 + its own BM25, TIER): tier 1 for a key of
     every clause, +1 for the whole string; within a tier the units that say something come before
-    the footnotes that only cite.
+    the footnotes that only cite. With senses (translations, expansions), +1 for what the typed
+    terms match, scored by their own BM25 as without the senses; what only a sense finds is scored
+    by the BM25 of the whole match, below them.
 
     The match's own scores (BM25 of its phrases and terms) rank within a group: no second pass
     over the postings. TIER / 2 is above any BM25 the query's terms can give, so groups never mix."""
-    size = sum(len(t.key) + sum(len(w) for w in t.words) for t in parsed.positive)  # >= its terms
+    size = sum(len(t.key) + sum(len(w) for w in t.words) + sum(len(k) for g in t.senses for k in g)
+               for t in parsed.positive)  # >= its terms
     tier = 2 * max(1000.0, PER_TERM * size)
-    parts = [(Occur.Must, match), (Occur.Should, Query.const_score_query(_SUBSTANTIVE, tier / 2))]
+    if parsed.has_senses:
+        typed = _text(parsed, typed=True)
+        parts = [(Occur.Must, Query.const_score_query(match, 0.0)),
+                 (Occur.Should, _must(typed, *filters)),
+                 (Occur.Should, Query.const_score_query(typed, tier)),
+                 (Occur.Should, Query.boolean_query([(Occur.Must, match), (Occur.MustNot, typed)])),
+                 (Occur.Should, Query.const_score_query(_SUBSTANTIVE, tier / 2))]
+    else:
+        parts = [(Occur.Must, match), (Occur.Should, Query.const_score_query(_SUBSTANTIVE, tier / 2))]
     if not all(map(_key_only, parsed.positive)):
-        exact_all = _must(*(_any(_string(t) for t in clause) for clause in parsed.clauses))
+        exact_all = _must(*(_any(_string(t) for t in clause if not t.senses) for clause in parsed.clauses))
         parts.append((Occur.Should, Query.const_score_query(exact_all, tier)))
     # (When every term matches its string only, every match is in group 1: nothing to add.)
     if parsed.whole is not None:
         parts.append((Occur.Should, Query.const_score_query(_contains(parsed.whole.key), tier)))
-    return Query.boolean_query(parts), tier
+    return Query.boolean_query(parts), tier * (2 if parsed.has_senses else 1)
 
 
 def _exact(parsed, record):
@@ -200,7 +217,8 @@ def _exact(parsed, record):
     is one of the units a term's reading names (its documents and Charter references)."""
     text = squash(normalize(record["text"]))
     named = {("symbol", v) for v in record.get("symbols", ())} | {("charter", v) for v in record.get("charter", ())}
-    return all(any(t.key in text or named.intersection(t.facets) for t in clause) for clause in parsed.clauses)
+    return all(any(not t.senses and (t.key in text or named.intersection(t.facets)) for t in clause)
+               for clause in parsed.clauses)
 
 
 class TantivyEngine(Engine):
@@ -304,7 +322,7 @@ class TantivyEngine(Engine):
         start, end = (params.page - 1) * params.per_page, params.page * params.per_page
         key_only = all(map(_key_only, parsed.positive))
         if sort == "relevance":
-            query, tier = _ranked(parsed, match)
+            query, tier = _ranked(parsed, match, list(filters.values()))
             total, page = self._ranked_page(query, start, end)
             # The score says the group: no need to look at the texts.
             hits = tuple((self._stored(a), key_only or score >= tier) for score, a in page)
@@ -378,6 +396,19 @@ class TantivyEngine(Engine):
 
     def _stored(self, address):
         return json.loads(self._searcher.doc(address)["data"][0])
+
+    def outside(self, parsed, params, record_ids):
+        ids = list(dict.fromkeys(record_ids))
+        if not ids:
+            return ()
+        parts = [(Occur.Must, Query.term_set_query(SCHEMA, "id", ids))]
+        parts += [(Occur.Must, q) for q in self._filters(params).values()]
+        if parsed.clauses:
+            parts.append((Occur.MustNot, _must(*(_any(map(_term, clause)) for clause in parsed.clauses))))
+        parts += [(Occur.MustNot, _contains(t.key)) for t in parsed.excluded]
+        found = [self._stored(a) for _, a in self._searcher.search(Query.boolean_query(parts), len(ids), False).hits]
+        rank = {rid: i for i, rid in enumerate(ids)}
+        return tuple(sorted(found, key=lambda r: rank[r["id"]]))
 
     # --- look-ups ---
 

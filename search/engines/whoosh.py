@@ -364,6 +364,14 @@ class WhooshEngine(Engine):
     def _term_mask(self, s, term, n):
         """(docs matching the term, docs containing its string)."""
         exact = np.zeros(n, dtype=bool)
+        if term.senses:  # a translation or expansion: one string of every group; never the top group
+            match = np.ones(n, dtype=bool)
+            for group in term.senses:
+                m = np.zeros(n, dtype=bool)
+                for key in group:
+                    m[self._exact(s, key)] = True
+                match &= m
+            return match, exact
         exact[self._exact(s, term.key)] = True
         for facet, value in term.facets:  # a unit citing the document named counts as the string itself
             exact[self.data.facets[facet].docs_of(value)] = True
@@ -373,33 +381,48 @@ class WhooshEngine(Engine):
         return match, exact
 
     def _text_match(self, s, parsed):
+        """(docs matching, ranking tier, docs holding a string of every clause, docs the typed terms match).
+
+        Tiers: +1 for a string of every clause, +1 for the whole typed string and, when the query
+        has senses (translations, expansions), +1 for what its typed terms match: what only a
+        sense finds ranks below it."""
         n = self.data.n
         match = self.data.live.copy()
         exact_all = np.ones(n, dtype=bool)
+        typed_all = self.data.live.copy()
         for clause in parsed.clauses:
             any_match = np.zeros(n, dtype=bool)
             any_exact = np.zeros(n, dtype=bool)
+            any_typed = np.zeros(n, dtype=bool)
             for term in clause:
                 m, e = self._term_mask(s, term, n)
                 any_match |= m
                 any_exact |= e
+                if not term.senses:
+                    any_typed |= m
             match &= any_match
             exact_all &= any_exact
+            typed_all &= any_typed
         for term in parsed.excluded:
             match[self._exact(s, term.key)] = False
         tier = exact_all.astype(np.float64)
         if parsed.whole is not None:
             tier[self._exact(s, parsed.whole.key)] += 1.0
-        return match, tier
+        if parsed.has_senses:
+            tier += typed_all
+        return match, tier, exact_all, typed_all
 
     def _weights(self, s, gram):
         """(docnums, occurrences) of a character pair (postings), or of a single character (texts)."""
         return self._grams(s, gram) if len(gram) == 2 else self._chars(gram)
 
-    def _bm25(self, s, parsed, docs, k1=1.2, b=0.75):
-        """BM25 of the query's characters pairs (its single characters for one-character terms)."""
+    def _bm25(self, s, parsed, docs, k1=1.2, b=0.75, senses=False):
+        """BM25 of the query's characters pairs (its single characters for one-character terms): of
+        the typed terms' strings, and with `senses` of the translations' and expansions' too."""
         scores = np.zeros(len(docs), dtype=np.float64)
-        grams = dict.fromkeys(g for t in parsed.positive for g in bigrams(t.key))
+        keys = [t.key for t in parsed.typed] + ([k for t in parsed.positive for g in t.senses for k in g]
+                                                 if senses else [])
+        grams = dict.fromkeys(g for key in keys for g in bigrams(key))
         n = self.data.nlive
         for g in grams:
             ids, tf = self._weights(s, g)
@@ -451,9 +474,9 @@ class WhooshEngine(Engine):
         data = self.data
         with self._searcher() as s:
             if parsed.clauses:
-                text_mask, tier = self._text_match(s, parsed)
+                text_mask, tier, exact_all, typed_all = self._text_match(s, parsed)
             else:
-                text_mask, tier = data.live.copy(), np.zeros(data.n)
+                text_mask, tier, exact_all, typed_all = data.live.copy(), np.zeros(data.n), None, None
                 for term in parsed.excluded:
                     text_mask[self._exact(s, term.key)] = False
             masks = self._filter_masks(params)
@@ -464,6 +487,10 @@ class WhooshEngine(Engine):
             counts = self._counts(text_mask, masks, match, docs)
             if sort == "relevance":
                 scores = (tier[docs] + data.substantive[docs] / 2) * TIER + self._bm25(s, parsed, docs)
+                if parsed.has_senses:  # what only a sense finds is ranked by the senses' strings too
+                    only = ~typed_all[docs]
+                    scores[only] = (tier[docs[only]] + data.substantive[docs[only]] / 2) * TIER + self._bm25(
+                        s, parsed, docs[only], senses=True)
                 keys = (data.rank[docs], -scores)
             elif sort in ("date", "date_desc"):
                 dates = data.dateint[docs].astype(np.int64)
@@ -474,7 +501,7 @@ class WhooshEngine(Engine):
             else:
                 keys = (data.rank[docs],)
             page = docs[_page_of(keys, (params.page - 1) * params.per_page, params.per_page)]
-            hits = tuple((self._stored(s, d), bool(tier[d] >= 1)) for d in page.tolist())
+            hits = tuple((self._stored(s, d), bool(exact_all is not None and exact_all[d])) for d in page.tolist())
         return Matches(len(docs), hits, counts)
 
     def _counts(self, text_mask, masks, match, docs):
@@ -494,6 +521,22 @@ class WhooshEngine(Engine):
             for f in facets:
                 counts[f] = self.data.facets[f].counts(base, base_docs)
         return counts
+
+    def outside(self, parsed, params, record_ids):
+        data = self.data
+        with self._searcher() as s:
+            docs = [self._first_live(s, "id", rid) for rid in dict.fromkeys(record_ids)]
+            docs = [d for d in docs if d is not None]
+            if not docs:
+                return ()
+            keep = data.live.copy()
+            if parsed.clauses:
+                keep &= ~self._text_match(s, parsed)[0]
+            for term in parsed.excluded:
+                keep[self._exact(s, term.key)] = False
+            for m in self._filter_masks(params).values():
+                keep &= m
+            return tuple(self._stored(s, d) for d in docs if keep[d])
 
     @staticmethod
     def _stored(s, docnum):

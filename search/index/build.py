@@ -10,14 +10,14 @@ import hashlib
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..engines import CHAPTER_SHIFT, engine_class, engine_name
 from ..errors import CorpusError, IndexError_
 from ..ingest.files import chapter_key, read_bytes
 from ..reference.resolve import parse_chapter
-from . import store
+from . import encoder, store, vectors
 from .documents import chapter_documents
 from .progress import Progress
 from ..words import get_jieba
@@ -32,6 +32,7 @@ class ChapterJob:
     sha256: str
     seq: int
     strict: bool = False
+    vectors: str | None = None  # the build folder's vectors folder: embed the chapter's units there
 
 
 @dataclass
@@ -48,6 +49,9 @@ def load_chapter(job):
     """Parse one chapter into documents and its manifest entry (run in any process)."""
     corpus = parse_chapter(job.path, order_start=job.seq << CHAPTER_SHIFT, strict=job.strict)
     documents = list(chapter_documents(corpus))
+    # Embedded here, in the builder's worker processes, chapter by chapter: the encoder's time is
+    # most of a build's, and each worker runs it on its own core.
+    embedded = vectors.write_chapter_vectors(job.vectors, job.key, documents) if job.vectors else 0
     summary = {
         "key": job.key, "path": job.path, "sha256": job.sha256, "seq": job.seq,
         "units": len(documents),
@@ -56,6 +60,7 @@ def load_chapter(job):
         "warnings": list(corpus.warnings),
         "repertoire_chapter": corpus.repertoire_chapter,
         "first_id": documents[0]["id"] if documents else None,
+        "embedded": embedded,  # texts this build embedded (the others came from the cache)
     }
     return LoadedChapter(job, documents, list(corpus.warnings), summary)
 
@@ -158,11 +163,17 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
         summaries = {}
         try:
             tmp = store.new_build_folder(index_dir, base)
+            jobs = [replace(job, vectors=str(tmp / vectors.FOLDER)) for job in jobs]
             if jobs:
                 get_jieba()  # the chapters' phrase statistics need it: loaded once here, forked workers share it
+                encoder.warm_up()  # before the workers fork: they share the model's pages
+            for key in set(remove) - {job.key for job in jobs}:  # a changed chapter's are its cache
+                vectors.remove_chapter_vectors(tmp / vectors.FOLDER, key)
             cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
                       on_chapter=lambda s: _indexed(s, summaries, progress))
             chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
+            progress.stage(f"vectors: {vectors.assemble(tmp, [c['key'] for c in chapters])} units "
+                           f"({sum(s.get('embedded', 0) for s in summaries.values())} embedded by this build)")
             store.write_json(tmp / store.STATS, corpus_stats(chapters))
             store.write_json(tmp / store.MANIFEST, {
                 "format": store.FORMAT_VERSION, "engine": name, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),

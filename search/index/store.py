@@ -5,6 +5,7 @@
     manifest.json   the engine, and every chapter indexed (path, content hash, units, number)
     stats.json      what the home page shows, computed at build time (meetings, countries, ...)
     engine/         the engine's own files
+    vectors/, vectors*.npy   the units' meaning (search.index.vectors)
 
 A build writes into `.<name>.build-<pid>-<ns>`, renames it to a version folder when complete,
 then replaces the symlink with `os.replace`: readers see the old or the new index, never half of
@@ -31,7 +32,7 @@ from ..errors import IndexError_
 
 MANIFEST = "manifest.json"
 STATS = "stats.json"
-FORMAT_VERSION = 4  # 4: cite_only (citation-only footnotes rank below the other units)
+FORMAT_VERSION = 5  # 4: cite_only (citation-only footnotes rank below the other units); 5: vectors
 PREVIOUS = "previous"  # manifest key: the version folder this one replaced
 # Fault injection for the tests of killed builds: SIGKILL the builder at this point of a build.
 KILL_AT = "REPERTOIRE_KILL_BUILD_AT"

@@ -12,6 +12,7 @@ from ..errors import QueryError
 from ..engines import FACETS
 from ..reference import gazetteer
 from ..reference.charter import charter_label, parse_charter_query
+from ..reference.glossary import drop_name
 
 DEFAULT_PER_PAGE = PAGE_SIZE
 FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year": "年份", "kind": "类型",
@@ -40,6 +41,7 @@ class SearchParams:
     per_page: int = DEFAULT_PER_PAGE
     sort: str = "relevance"
     notices: tuple[str, ...] = ()  # what was read otherwise than given (filters over the cap, dates swapped)
+    drop: tuple[str, ...] = ()  # former bodies not to search with their successors' names (非统组织)
 
     @classmethod
     def from_mapping(cls, mapping, default_per_page=DEFAULT_PER_PAGE):
@@ -64,8 +66,9 @@ class SearchParams:
         checks = {"country": _country_code, "org": _org_code, "meeting": meeting_number, "year": _year,
                   "kind": _kind, "charter": _charter}
         filters = {name: _values(get(name), name, check, room, notices) for name, check in checks.items()}
+        drop = _values(get("drop"), "drop", _drop, [MAX_FACET_VALUES], notices)
         return cls(q=str(q), **filters, date_from=date_from, date_to=date_to, page=page, per_page=per_page,
-                   sort=sort, notices=tuple(notices))
+                   sort=sort, notices=tuple(notices), drop=drop)
 
     def last_page(self, total):
         """The last page a result of `total` hits has at this page size (within MAX_RESULT_DEPTH)."""
@@ -186,6 +189,13 @@ def _kind(value):
     if value not in KINDS:
         raise QueryError(f"kind：应为 {'、'.join(KINDS)} 之一，而不是 {value[:40]!r}", "kind")
     return value
+
+
+def _drop(value):
+    name = drop_name(value)
+    if name is None:
+        raise QueryError(f"drop：应为可去掉的前身组织名称（如 非统组织），而不是 {value[:40]!r}", "drop")
+    return name
 
 
 def _charter(value):

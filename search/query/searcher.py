@@ -8,11 +8,15 @@ import functools
 from dataclasses import dataclass, replace
 
 from ..config import PAGE_SIZE
+from ..index import encoder
 from ..engines import LRU
 from ..index.store import open_engine, read_stats
+from ..index.vectors import Vectors
+from ..reference.glossary import open_dictionary
 from ..reference.meetings import get_table
 from .params import RANGE, SearchParams
 from .result import run_search
+from .similar import similar_records
 from .suggest import SuggestIndex, nearest_queries, suggestions_from_stats
 from .syntax import parse_query
 
@@ -51,10 +55,23 @@ class Searcher:
         self.stats = read_stats(engine.version)
         self._chapter_index = {c["key"]: i for i, c in enumerate(engine.chapters)}
         self._counts = LRU(4096)  # phrase -> hits, for the completions (the version never changes)
+        # The units' meaning (search.index.vectors), memory-mapped; None for an index without them.
+        self.vectors = Vectors.open(engine.version)
+        # CC-CEDICT, for English words the glossary lacks: only the terms this corpus holds.
+        self.dictionary = open_dictionary(has=self._has)
+
+    def _has(self, term):
+        """True when some unit holds `term` (a dictionary's word is offered only then)."""
+        return self.engine.count(parse_query(f'"{term}"'), SearchParams()) > 0
 
     def close(self):
-        """Release the engine's files."""
+        """Release the engine's files, the vectors and the dictionary (their memory maps hold descriptors)."""
         self.engine.close()
+        if self.vectors is not None:
+            self.vectors.close()
+        if self.dictionary is not None:
+            self.dictionary.close()
+        self.vectors = self.dictionary = None
 
     @functools.cached_property
     def suggestions(self):
@@ -63,11 +80,15 @@ class Searcher:
 
     def search(self, params):
         """The page of hits, the total, facets and notices -> search.query.result.SearchResult."""
-        return run_search(self.engine, params)
+        return run_search(self.engine, params, self.vectors, self.dictionary)
 
     def count(self, params):
         """How many units a search finds."""
-        return self.engine.count(parse_query(params.q), params)
+        return self.engine.count(parse_query(params.q, params.drop, self.dictionary), params)
+
+    def similar(self, record_id):
+        """Up to 10 records close in meaning to a record (search.query.similar), or [] ."""
+        return similar_records(self.engine, self.vectors, record_id)
 
     def count_filtered(self, params, facet, value):
         """How many units the filter `facet`=`value` alone finds (with the other filters, without the query)."""
@@ -167,7 +188,9 @@ class Searcher:
     def warm_up(self):
         """Load what the first request would otherwise wait for (jieba, the meetings table, caches)."""
         get_table()
+        encoder.warm_up()
         self.search(SearchParams(q="安全理事会 合作 France", per_page=1))
+        self.search(SearchParams(q="peacekeeping 维和", per_page=1, page=1))
         self.complete("an")
 
 

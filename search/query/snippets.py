@@ -102,7 +102,9 @@ def highlight_strings(parsed, text, norm=None):
     norm = squash(normalize(text) if norm is None else norm)
     strings = []
     for term in parsed.positive:
-        if term.key in norm:
+        if term.senses:  # a translation or expansion: whichever of its strings stand in the text
+            strings.extend(k for group in term.senses for k in group if k in norm)
+        elif term.key in norm:
             strings.append(term.key)
         elif not term.exact:
             strings.extend(w for w in term.words if w in norm)

@@ -35,6 +35,10 @@ class Term:
     # (facet, value) pairs whose units the term finds too: ("symbol", "S/RES/1631(2005)"), ("charter", "art53")
     facets: tuple[tuple[str, str], ...] = ()
     added: bool = False  # not typed: another spelling of what a typed term names (France -> 法国)
+    # A translation or expansion (readings.py): a unit matches when it holds one string of every
+    # group (normalised, spaces removed). It widens its clause but never joins the top ranking
+    # group, and what only it finds ranks below what the typed terms find. () for typed terms.
+    senses: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,15 @@ class ParsedQuery:
     def positive(self):
         return [t for clause in self.clauses for t in clause]
 
+    @property
+    def typed(self):
+        """The positive terms but the senses: what the query finds as it was typed."""
+        return [t for clause in self.clauses for t in clause if not t.senses]
+
+    @property
+    def has_senses(self):
+        return any(t.senses for clause in self.clauses for t in clause)
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _FIELD = re.compile(r"^-?[A-Za-z_]+:\S")
@@ -62,15 +75,36 @@ def _term(text, exact, facets=(), added=False):
     return Term(text, key, exact, tuple(dict.fromkeys(w for w in segment(text))), facets, added)
 
 
-def _read(text, quoted, readings):
+def _sense_term(text, senses):
+    keyed = (tuple(dict.fromkeys(k for k in (squash(normalize(s)) for s in group) if k)) for group in senses)
+    groups = tuple(g for g in keyed if g)
+    if not groups:
+        return None
+    return Term(text, "".join(g[0] for g in groups), False, (), (), senses=groups)
+
+
+def _read(text, quoted, readings, drop=(), dictionary=None):
     """The terms a piece stands for: itself, and what it names (a quoted piece is only itself)."""
-    reading = None if quoted else read_term(text)
+    reading = None if quoted else read_term(text, drop, dictionary)
     if reading is None:
         term = _term(text, quoted)
         return (term,) if term else ()
     readings.append(reading)
-    return tuple(t for t in (_term(text, False, reading.facets), *(_term(a, True, added=True) for a in reading.texts))
-                 if t)
+    terms = (_term(text, False, reading.facets), *(_term(a, True, added=True) for a in reading.texts),
+             _sense_term(text, reading.senses) if reading.senses else None)
+    return tuple(t for t in terms if t)
+
+
+_OPERATORS = frozenset({"OR", "|", "AND", "&&", "NOT"})
+
+
+def _whole_reading(cleaned, pieces, drop, dictionary):
+    """True when a query of several plain words is one name, document, Charter reference or English
+    phrase ("African Union", "S/PV.5007 (Resumption 1)", "Article 53", "small arms")."""
+    if len(pieces) < 2 or any(quoted or negated or text in _OPERATORS for text, quoted, negated in pieces):
+        return False
+    reading = read_term(cleaned, drop, dictionary)
+    return reading is not None and reading.kind != "expanded"
 
 
 def _split(raw, notices):
@@ -108,8 +142,12 @@ def _split(raw, notices):
 
 
 @functools.lru_cache(maxsize=1024)
-def parse_query(raw):
-    """Parse what a user typed into clauses (AND of ORs) and exclusions, never raising."""
+def parse_query(raw, drop=(), dictionary=None):
+    """Parse what a user typed into clauses (AND of ORs) and exclusions, never raising.
+
+    :param drop: canonical names of former bodies not to search (SearchParams.drop).
+    :param dictionary: the generation's CC-CEDICT table (glossary.Dictionary), or None.
+    """
     notices = []
     cleaned = _CONTROL.sub(" ", raw)
     if cleaned != raw:
@@ -122,7 +160,7 @@ def parse_query(raw):
     clauses, excluded, readings = [], [], []
     pending_or = pending_not = False
     pieces = _split(cleaned, notices)
-    if len(pieces) > 1 and not any(quoted or negated for _, quoted, negated in pieces) and read_term(cleaned):
+    if _whole_reading(cleaned, pieces, drop, dictionary):
         # A name or symbol with spaces in it: "African Union", "S/PV.5007 (Resumption 1)", "Article 53".
         pieces = [(cleaned.strip(), False, False)]
     for k, (text, quoted, negated) in enumerate(pieces):
@@ -147,7 +185,7 @@ def parse_query(raw):
             continue
         if not quoted and _FIELD.match(text):
             notices.append(f"不支持字段查询：“{text}”按普通文字检索；请用筛选条件（如会议、国家）。")
-        terms = _read(text, quoted, readings)
+        terms = _read(text, quoted, readings, drop, dictionary)
         if not terms:
             continue
         if negated or pending_not:
@@ -163,11 +201,35 @@ def parse_query(raw):
         notices.append(f"检索词过多，只使用了前 {MAX_TERMS} 个。")
         clauses, excluded = _first_terms(clauses, excluded, MAX_TERMS)
     whole = None
-    plain = [c[0] for c in clauses if len(c) == 1 and not c[0].exact]
+    plain = [c[0] for c in clauses if sum(not t.senses for t in c) == 1 and not c[0].exact]
     if len(clauses) > 1 and len(plain) == len(clauses):
         whole = _term(" ".join(t.text for t in plain), True)
     return ParsedQuery(tuple(clauses), tuple(excluded), tuple(dict.fromkeys(notices)), whole,
                        tuple(dict.fromkeys(readings)))
+
+
+def _concepts(clause):
+    """The concepts of a one-term clause: a sense's groups, else the typed term's words (unquoted)."""
+    senses = [t for t in clause if t.senses]
+    if senses:
+        return senses[0].senses
+    typed = clause[0]
+    return () if typed.exact or len(clause) > 1 else tuple((squash(w),) for w in typed.words if squash(w))
+
+
+def relaxed(parsed):
+    """The query of one clause with one of its concepts left out in turn (the units holding all its
+    concepts but one: 维和部队快速部署 without 快速, 伙伴关系制度化 without 制度化), or None when it
+    has fewer than two concepts or several clauses."""
+    if len(parsed.clauses) != 1:
+        return None
+    concepts = _concepts(parsed.clauses[0])
+    if len(concepts) < 2:
+        return None
+    typed = parsed.clauses[0][0]
+    loose = tuple(Term(typed.text, typed.key, False, (), (), senses=concepts[:i] + concepts[i + 1:])
+                  for i in range(len(concepts)))
+    return ParsedQuery((loose,), parsed.excluded, parsed.notices, None, parsed.readings)
 
 
 def _first_terms(clauses, excluded, budget):

@@ -6,10 +6,12 @@ contents and reading pages are in browse.py, the meeting and document pages in s
 """
 from ..config import PAGE_SIZE
 from ..query.facets import facet_label
+from ..query.matching import MATCH_LABELS
 from ..query.params import FACET_TITLES, FACETS, RANGE, canonical_filter
 from ..query.suggest import KINDS as SUGGESTION_KIND_LABELS
 from ..reference.meeting_text import meeting_label
 from ..reference.meetings import meeting_named
+from ..reference.glossary import DICTIONARY_NOTICE, drop_name
 from ..reference.symbols import document_named
 from . import urls
 from .records import decorate_record
@@ -42,7 +44,13 @@ def search_context(result, path, pairs, link, export_paths):
     pairs = _applied(urls.pairs_of(pairs), result.get("filters") or {})
     facets = result.get("facets") or {}
     ctx = dict(result)
-    ctx["hits"] = [decorate_record(h, link) for h in result.get("hits", ())]
+    ctx["hits"] = [_decorate_hit(h, link) for h in result.get("hits", ())]
+    ctx["related"] = [_decorate_hit(h, link) for h in result.get("related", ())]
+    ctx["predecessors"] = [
+        {**p, "url": urls.path_with_removed_args(path, urls.without_page(pairs), [("drop", p["drop"])], _canonical_drop)
+         if p["dropped"]
+         else urls.path_with_query(path, urls.without_page(pairs) + [("drop", p["drop"])])}
+        for p in result.get("predecessors") or ()]
     toggles = urls.FacetToggles(path, pairs, canonical_filter)
     ctx["facets"] = {
         name: [{**item, "toggle_url": toggles.url(name, item["value"], item.get("selected")),
@@ -56,6 +64,7 @@ def search_context(result, path, pairs, link, export_paths):
         {**e, "url": urls.path_with_query(path, [(k, v) for k, v in urls.without_page(pairs) if k != "q"]
                                           + [(e["facet"], e["value"])]) if e.get("facet") else None}
         for e in result.get("expansions") or ()]
+    ctx["dictionary_credit"] = DICTIONARY_NOTICE if any("（词典）" in e["text"] for e in ctx["expansions"]) else None
     ctx["query_terms"] = query_terms(result.get("terms") or ())
     ctx["chips"], seen = [], set()
     for k, v in pairs:
@@ -81,6 +90,31 @@ def search_context(result, path, pairs, link, export_paths):
     ctx["date_to"] = dict(pairs).get("to", "")
     ctx["exports"] = {fmt: urls.path_with_query(p, urls.without_page(pairs)) for fmt, p in export_paths.items()}
     return ctx
+
+
+def _canonical_drop(name, value):
+    return (drop_name(value) or value) if name == "drop" else value
+
+
+def _decorate_hit(hit, link):
+    """A hit as the page shows it: how it matched, and the way to its similar practice."""
+    r = decorate_record(hit, link)
+    r["match_label"] = MATCH_LABELS.get(r.get("match"))
+    r["similar_url"] = r["url"] + "#similar"
+    return r
+
+
+def similar_context(entries, link):
+    """Similar practice as the record page and its JSON show it: each entry and each record of the
+    same wording with its permalink and meeting link."""
+    out = []
+    for e in entries:
+        same = [{**s, "url": link("web.record", id=s["id"]),
+                 "meeting_url": link("web.meeting", number=s["meeting"]) if s.get("meeting") else None}
+                for s in e["same_wording"]]
+        out.append({**e, "url": link("web.record", id=e["id"]), "same_wording": same,
+                    "meeting_url": link("web.meeting", number=e["meeting"]) if e.get("meeting") else None})
+    return out
 
 
 def _applied(pairs, filters):

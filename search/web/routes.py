@@ -324,6 +324,7 @@ def _record_context(record_id):
     anchor = f"r-{citer['id']}-fn{record['number']}" if citer else f"r-{record_id}"
     decorated["crumbs"] = browse.breadcrumbs(searcher.stats, record["chapter"], record.get("position"),
                                              current_app.config["PAGE_SIZE"], url_for, anchor=anchor)
+    decorated["similar"] = pages.similar_context(searcher.similar(record_id), url_for)
     return {"record": decorated, "permalink": request.host_url.rstrip("/") + url_for("web.record", id=record_id)}
 
 

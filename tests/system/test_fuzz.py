@@ -237,5 +237,5 @@ def test_openapi_description_is_valid_and_covers_the_api():
                                   "/api/read/{chapter}/{item}", "/api/read/{chapter}/{item}/{section}"}
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {"q", "country", "org", "meeting", "year", "kind", "charter", "from", "to", "page", "per_page",
-                     "sort"}
+                     "sort", "drop"}
     schemathesis.openapi.from_dict(spec).validate()
