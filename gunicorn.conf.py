@@ -91,7 +91,7 @@ def when_ready(server):
 
 def post_worker_init(worker):
     """Open the index and initialise jieba before the worker takes its first request."""
-    from search.web.routes import warm_up
+    from search.web.state import warm_up
 
     try:
         warm_up(worker.wsgi)

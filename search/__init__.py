@@ -43,8 +43,8 @@ def create_app(test_config=None):
 
     app.json = _json_provider()(app)
 
-    from .web import routes
+    from .web import routes, state
 
     app.register_blueprint(routes.bp)
-    routes.init_app(app)
+    state.init_app(app)
     return app

@@ -56,7 +56,7 @@ def cmd_serve(args):
     from . import create_app
     from .engines import engine_name
     from .index.store import clean_index_dir, servable_engine
-    from .web.routes import warm_up
+    from .web.state import warm_up
 
     index_dir = _index_dir(args)
     clean_index_dir(index_dir)

@@ -156,7 +156,7 @@ def _digit_runs(glyphs):
 def _attach(run, lines):
     """Put a run of small or raised digits into the line it marks; False when it marks none."""
     size, y = max(g.size for g in run), run[0].y
-    x0, x1 = run[0].x0, run[-1].x1
+    x0 = run[0].x0
     candidates = [
         line for line in lines
         # A note's number may hang left of its text by a few type sizes.

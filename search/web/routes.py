@@ -1,229 +1,31 @@
 """The blueprint: routes only. Each page's context dict is rendered as HTML and served as JSON."""
-import logging
 import os
-import threading
 from datetime import date
 
-from flask import (Blueprint, Response, current_app, g, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
-from werkzeug.exceptions import BadHost, HTTPException, NotFound, RequestURITooLarge
+from werkzeug.exceptions import NotFound
 
-from ..config import DATA_DIR, MAX_QUERY, MAX_REQUEST_TARGET, MAX_SUGGEST_QUERY
-from ..errors import QueryError, RepertoireError
-from ..index.store import current_generation
+from ..config import DATA_DIR, MAX_SUGGEST_QUERY
+from ..errors import QueryError
 from ..query.contents import find_part
-from ..query.params import SearchParams, first_value
-from ..query.searcher import open_searcher
+from ..query.params import SearchParams
 from ..reference.citations import normalize_symbol
 from ..reference.meeting_text import meeting_label
 from ..reference.meetings import get_table
 from ..reference.symbols import document_named
-from . import api_docs, browse, pages, sources, urls
+from . import api_docs, browse, pages, responses, sources, state, urls
+from .state import get_searcher
 from .export import content_disposition, export_csv_rows, export_filename, export_hits, export_language
 from .records import decorate_record, link_repertoire_refs
 
 bp = Blueprint("web", __name__)
-log = logging.getLogger(__name__)
-
-# default-src 'self' covers scripts and styles: no inline <script> or style="" anywhere.
-CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
-
-
-class _Open:
-    """An open index generation and how many requests are using it."""
-
-    def __init__(self, searcher):
-        self.searcher, self.users, self.retired = searcher, 0, False
-
-
-def init_app(app):
-    """Per-process state: the open index and the lock that guards reopening it; the templates' helpers."""
-    app.extensions["repertoire"] = {"lock": threading.Lock(), "open": None, "links": {}}
-    app.jinja_env.filters["meeting_label"] = meeting_label
-    app.teardown_appcontext(_release_searcher)
-
-
-def get_searcher():
-    """The open index (a search.query.searcher.Searcher) this request uses from its first call to its
-    end: the current generation, opened anew when a build has swapped another one in.
-
-    Each generation counts the requests using it; one that a newer generation has replaced closes
-    its files when its last request ends, so that a long-running server never piles up the
-    descriptors of old versions (deleted files stay open for as long as someone holds them)."""
-    held = g.get("repertoire_open")
-    if held is not None:
-        return held.searcher
-    state = current_app.extensions["repertoire"]
-    index_dir = current_app.config["INDEX_DIR"]
-    generation = current_generation(index_dir)
-    if generation is None:
-        raise RepertoireError(f"索引不存在：{index_dir}（请先运行 python -m search build）")
-    with state["lock"]:
-        current = state["open"]
-        if current is None or current.searcher.generation != generation:
-            fresh = _Open(open_searcher(index_dir))
-            if current is not None:
-                current.retired = True
-                if current.users == 0:
-                    current.searcher.close()
-            state["open"] = current = fresh
-        current.users += 1
-    g.repertoire_open = current
-    return current.searcher
-
-
-def _release_searcher(exc=None):
-    """At the end of a request (or app context): let go of its generation; close a replaced one
-    that nobody uses any more."""
-    held = g.pop("repertoire_open", None)
-    if held is None:
-        return
-    with current_app.extensions["repertoire"]["lock"]:
-        held.users -= 1
-        if held.retired and held.users == 0:
-            held.searcher.close()
-
-
-def warm_up(app):
-    """Before the first request: open the index, load jieba, the meetings table and the suggestion
-    index, and go once through the search and home routes (Flask, the templates, the JSON provider),
-    so that the first user does not pay for any of it."""
-    with app.app_context():
-        get_searcher().warm_up()
-    client = app.test_client()
-    for path in ("/api/search?q=%E5%AE%89%E5%85%A8%E7%90%86%E4%BA%8B%E4%BC%9A+%E5%90%88%E4%BD%9C",
-                 "/search?q=%E5%92%8C%E5%B9%B3&country=FRA", "/", "/api/suggest?q=an"):
-        response = client.get(path)
-        if response.status_code != 200:
-            log.warning("warm-up: %s answered %s", path, response.status_code)
-
-
-# --- responses ---
-
-def _wants_json():
-    return request.path.startswith("/api/") or request.path.endswith(".json") or request.args.get("format") == "json"
-
-
-def _respond(template, ctx, json_url=None):
-    if _wants_json():
-        return jsonify(ctx)
-    return render_template(template, json_url=json_url, **ctx)
+responses.register(bp)
 
 
 def _pairs():
     return urls.pairs_of(request.args)
 
-
-LINKS_KEPT = 50_000
-
-
-def _link_function():
-    """url_for for this request, remembered per app and script root: a page of hits links the same
-    documents and meetings many times over, and the URL map never changes while the app runs."""
-    roots = current_app.extensions["repertoire"]["links"]
-    links = roots.get(request.script_root)
-    if links is None:
-        links = roots.setdefault(request.script_root, {})
-
-    def link(endpoint, **values):
-        key = (endpoint, *values.items())
-        try:
-            url = links.get(key)
-        except TypeError:  # a value that cannot be a key (a list)
-            return url_for(endpoint, **values)
-        if url is None:
-            if len(links) >= LINKS_KEPT:
-                links.clear()
-            url = links[key] = url_for(endpoint, **values)
-        return url
-
-    return link
-
-
-@bp.after_app_request
-def _security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
-@bp.app_context_processor
-def _site():
-    # The header's box shows what was searched: the first non-blank q, as SearchParams reads it.
-    q = first_value(request.args.getlist("q")) if request else None
-    return {"site_name": "安理会惯例汇辑检索", "q": q or "", "max_query": MAX_QUERY}
-
-
-# --- errors: one handler, error.html for pages and {"error", "status", "code"} for the API ---
-
-# The API's machine-readable error codes (search/data/openapi.json lists them).
-ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 414: "uri_too_long",
-               500: "internal_error", 503: "index_unavailable"}
-
-
-def _error(status, message, code=None, param=None, headers=()):
-    body = {"error": message, "status": status, "code": code or ERROR_CODES.get(status, "error")}
-    if param:
-        body["param"] = param
-    if _wants_json():
-        response = jsonify(body)
-    elif isinstance(request.routing_exception, BadHost):
-        # No URL can be built for a host that is not one: a plain page, no template.
-        response = Response(f"{status} {message}\n", mimetype="text/plain")
-    else:
-        response = Response(render_template("error.html", status=status, message=message), mimetype="text/html")
-    for name, value in headers:
-        if name.lower() != "content-type":
-            response.headers[name] = value
-    response.status_code = status
-    return response
-
-
-@bp.before_app_request
-def _refuse_long_targets():
-    """Requests whose target (path and query) passes MAX_REQUEST_TARGET bytes get the app's own 414,
-    below the server's limit, so that the API answers it in JSON as its description says."""
-    environ = request.environ
-    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
-    if len(target.encode("latin-1", "replace")) > MAX_REQUEST_TARGET:
-        raise RequestURITooLarge()
-
-
-@bp.app_errorhandler(QueryError)
-def _query_error(exc):
-    return _error(400, str(exc) if _wants_json() else f"请求参数有误：{exc}", "bad_parameter", exc.param)
-
-
-@bp.app_errorhandler(HTTPException)
-def _http_error(exc):
-    if isinstance(exc, BadHost):
-        log.warning("400 bad Host header %r on %s", request.environ.get("HTTP_HOST", "")[:100], request.path[:100])
-        return _error(400, "请求的 Host 无效。", "bad_host")
-    messages = {404: "找不到该页面或记录。", 405: "不支持该请求方法。", 400: "请求参数有误。",
-                414: f"请求地址过长（最多 {MAX_REQUEST_TARGET} 字节）。"}
-    message = messages.get(exc.code) or exc.description or exc.name
-    if exc.code == 404 and exc.description and exc.description != NotFound.description:
-        message = exc.description
-    return _error(exc.code or 500, message, headers=exc.get_headers())
-
-
-@bp.app_errorhandler(RepertoireError)
-def _domain_error(exc):
-    log.error("index unavailable: %s", exc)
-    return _error(503, str(exc))
-
-
-@bp.app_errorhandler(Exception)
-def _unexpected(exc):
-    log.exception("unexpected error on %s", request.path)
-    return _error(500, "服务器内部错误，请稍后再试。")
 
 # --- pages ---
 
@@ -231,7 +33,7 @@ def _unexpected(exc):
 def home():
     """The search box, what the corpus holds, example queries and ways in by meeting and country."""
     ctx = browse.home_context(get_searcher().stats, url_for)
-    return _respond("index.html", ctx, json_url=url_for("web.api_home"))
+    return responses.respond("index.html", ctx, json_url=url_for("web.api_home"))
 
 
 @bp.route("/api/home")
@@ -244,7 +46,7 @@ def _search_context():
     params = SearchParams.from_mapping(request.args, current_app.config["PAGE_SIZE"])
     searcher = get_searcher()
     result = searcher.search(params).to_dict()
-    link = _link_function()
+    link = state.link_function()
     ctx = pages.search_context(result, url_for("web.search"), _pairs(), link,
                                {"csv": url_for("web.export_csv"), "json": url_for("web.export_json")})
     ctx["direct_links"] = pages.direct_links(params.q, link, searcher.count_of)
@@ -262,7 +64,7 @@ def search():
     ctx = _search_context()
     # The page's own address, for its copy button (absolute, so not in the JSON: it names the host).
     ctx["permalink"] = request.host_url.rstrip("/") + urls.path_with_query(url_for("web.search"), _pairs())
-    return _respond("search.html", ctx, json_url=urls.path_with_query(url_for("web.api_search"), _pairs()))
+    return responses.respond("search.html", ctx, json_url=urls.path_with_query(url_for("web.api_search"), _pairs()))
 
 
 @bp.route("/api/search")
@@ -331,7 +133,7 @@ def _record_context(record_id):
 @bp.route("/p/<id>")
 def record(id):
     """A paragraph's or footnote's permalink: full text, resolved footnotes, its place, prev/next."""
-    return _respond("record.html", _record_context(id), json_url=url_for("web.api_record", id=id))
+    return responses.respond("record.html", _record_context(id), json_url=url_for("web.api_record", id=id))
 
 
 @bp.route("/api/p/<id>")
@@ -368,7 +170,7 @@ def document(symbol):
     moved = _canonical_document(symbol, "web.document")
     if moved is not None:
         return moved
-    return _respond("doc.html", _document_context(symbol),
+    return responses.respond("doc.html", _document_context(symbol),
                     json_url=urls.path_with_query(url_for("web.api_document", symbol=symbol), _pairs()))
 
 
@@ -394,7 +196,7 @@ def _meeting_context(number):
 @bp.route("/meeting/<int:number>")
 def meeting(number):
     """A meeting: its date and decision, and its paragraphs in order, a page at a time."""
-    return _respond("meeting.html", _meeting_context(number),
+    return responses.respond("meeting.html", _meeting_context(number),
                     json_url=urls.path_with_query(url_for("web.api_meeting", number=number), _pairs()))
 
 
@@ -407,7 +209,7 @@ def api_meeting(number):
 @bp.route("/contents")
 def contents():
     """The table of contents: every chapter, item and section in order, with their units."""
-    return _respond("contents.html", browse.contents_context(get_searcher().stats, url_for),
+    return responses.respond("contents.html", browse.contents_context(get_searcher().stats, url_for),
                     json_url=url_for("web.api_contents"))
 
 
@@ -439,7 +241,7 @@ def read(chapter, item, section):
     if not isinstance(ctx, dict):
         return ctx
     where = {k: v for k, v in (("chapter", chapter), ("item", item), ("section", section)) if v is not None}
-    return _respond("reading.html", ctx, json_url=urls.path_with_query(url_for("web.api_read", **where), _pairs()))
+    return responses.respond("reading.html", ctx, json_url=urls.path_with_query(url_for("web.api_read", **where), _pairs()))
 
 
 @bp.route("/api/read/<chapter>", defaults={"item": None, "section": None})

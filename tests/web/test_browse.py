@@ -72,10 +72,10 @@ def test_home_lists_years_in_order_meetings_with_their_paragraphs_and_the_docume
 
 
 def test_the_home_page_is_made_from_build_time_statistics_alone(app, monkeypatch):
-    from search.web import routes
+    from search.web import state
 
     with app.app_context():
-        engine = routes.get_searcher().engine
+        engine = state.get_searcher().engine
 
     def refuse(*args, **kwargs):
         raise AssertionError("the home page asked the engine")

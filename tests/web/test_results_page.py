@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from html_scan import args_of, find, get_ok
+from html_scan import find, get_ok
 
 QUERY = "区域组织"
 ROOT = __import__("paths").ROOT
