@@ -13,7 +13,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-from servers import free_port, start_process, stop_process, tail  # noqa: E402
+from servers import free_port, start_process, stop_process, tail  # noqa: E402, F401  (free_port: run.py and load.py take it from here)
 
 
 def log(message):

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import load_queries, load_units, ndcg_at, precision_at, save_result  # noqa: E402
 from encoders import get_encoder  # noqa: E402
-from meaning import (Dense, Lexical, SimilarPractice, embeddable, fuse_rrf, fuse_tiered, fuse_words_lead,  # noqa: E402
+from meaning import (Dense, Lexical, SimilarPractice, fuse_rrf, fuse_tiered, fuse_words_lead,  # noqa: E402
                      lexical_translated, translate_query)
 
 NONSENSE = ["xyzzy qwerty", "香蕉手机壳", "asdfghjkl", "qzv kkp wrtx", "披萨外卖优惠券", "lorem ipsum dolor sit amet",

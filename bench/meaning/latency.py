@@ -16,7 +16,6 @@ asked once (first-time):
 Writes results/latency.json. Not the HTTP figures of bench/run.py: the difference is the point.
 """
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,9 +24,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import load_queries, load_units, save_result, short, text_hash  # noqa: E402
+from common import load_queries, load_units, save_result, short  # noqa: E402
 from encoders import EmbeddingCache, get_encoder  # noqa: E402
-from meaning import Group, Translation, embeddable, fuse_words_lead, translate_query  # noqa: E402
+from meaning import embeddable, fuse_words_lead, translate_query  # noqa: E402
 
 
 def pct(xs, p):

@@ -11,9 +11,6 @@ Writes results/speed_<encoder>.json.
 """
 import argparse
 import gc
-import hashlib
-import os
-import resource
 import statistics
 import sys
 import time
