@@ -15,107 +15,25 @@ tantivy, so that no per-document work is done in Python at query time:
   Date and document order are fast fields tantivy sorts by.
 - Records are stored as their JSON (`data`); look-ups are term queries on `id` and `pos`.
 
-tantivy writes new files and renames meta.json atomically, never changing a file in place, so an
-incremental build works on hard links of the previous version (search.store) and leaves it intact.
+Writing (the schema, the documents, the build's workers) is in tantivy_write.py.
 """
-import base64
 import json
 from pathlib import Path
-import multiprocessing
-import operator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import replace
 
-from tantivy import FieldType, Index, Occur, Order, Query, SchemaBuilder
+from tantivy import FieldType, Index, Occur, Order, Query
 
 from ..errors import IndexError_
 from ..text import normalize, squash
-from . import FACETS, LRU, Engine, Matches, build_procs, engine_files
+from . import FACETS, LRU, Engine, Matches, engine_files
+from .tantivy_write import SCHEMA, write_index
 
-RAW = ("id", "pos", "kind", "chapter", "meeting", "year", "country", "org", "symbol", "charter")
-FAST = set(FACETS)  # aggregated: fast (column) fields
-UNDATED = 99999999  # undated records sort after every date
-ORDER_BITS = 36     # datekey = date << 36 | order: one i64 sorts by date, then document order
 AGG_SIZE = 60000    # terms aggregation buckets: above any facet's cardinality, so counts are exact
-HEAP = 512_000_000  # indexing memory: fewer, larger segments (fewer merges, faster queries)
 POOL_SIZE = 4       # threads for facet aggregations (one per disjunctive group at most)
 DEEP = 10000        # records_of offsets from which the total is checked first
 CACHE = 512         # answers kept per open version (repeated queries, page after page)
 PER_TERM = 64.0     # BM25 of one query term is below idf * (k1 + 1) < 64 for any index size
-
-
-def _schema():
-    sb = SchemaBuilder()
-    for name in RAW:
-        sb.add_text_field(name, stored=name == "pos", tokenizer_name="raw", index_option="basic",
-                          fast=name in FAST)
-    sb.add_text_field("grams", tokenizer_name="whitespace", index_option="position")
-    sb.add_text_field("chars", tokenizer_name="whitespace", index_option="freq")
-    for name in ("order", "dateint", "datekey"):
-        sb.add_integer_field(name, fast=True)
-    # 1 for the units that say something, 0 for a footnote that only cites: ranked lower in its group.
-    sb.add_integer_field("substantive", indexed=True)
-    sb.add_bytes_field("data", stored=True)
-    return sb.build()
-
-
-SCHEMA = _schema()
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _tantivy_json(doc):
-    """One document as the JSON tantivy parses itself (one call per document, no Python objects)."""
-    text = squash(normalize(doc["text"]))
-    if doc["order"] >= 1 << ORDER_BITS:
-        raise IndexError_(f"{doc['id']}: document order {doc['order']} beyond 2**{ORDER_BITS}")
-    fields = {
-        "id": doc["id"], "pos": f"{doc['chapter']}:{doc['cls']}:{doc['seq']}", "kind": doc["kind"],
-        "chapter": doc["chapter"], "country": list(dict.fromkeys(doc["country"])),
-        "org": list(dict.fromkeys(doc["org"])), "symbol": list(dict.fromkeys(doc["symbol"])),
-        "charter": list(dict.fromkeys(doc["charter"])),
-        "grams": " ".join(map(operator.add, text, text[1:])), "chars": " ".join(text),
-        "order": doc["order"], "dateint": doc["dateint"], "substantive": 0 if doc["cite_only"] else 1,
-        "datekey": ((doc["dateint"] or UNDATED) << ORDER_BITS) | doc["order"],
-        # Bytes fields take base64 in JSON; the record's JSON comes back as bytes.
-        "data": base64.b64encode(doc["data"].encode("utf-8")).decode("ascii"),
-    }
-    for name in ("meeting", "year"):
-        if doc[name] is not None:
-            fields[name] = doc[name]
-    return json.dumps(fields, ensure_ascii=False)
-
-
-# State shared with forked workers (set just before they fork, so nothing but results is pickled).
-_BUILD = {}
-
-
-def _prepare(i):
-    """Worker: parse chapter `i` and turn its documents into tantivy's JSON."""
-    loaded = _BUILD["load"](_BUILD["jobs"][i])
-    return loaded.summary, [_tantivy_json(d) for d in loaded.documents]
-
-
-@contextmanager
-def _parsing(jobs, load, procs):
-    """An iterator of (summary, documents) of every chapter in job order, parsed by `procs` workers.
-
-    Parsing is Python and the bulk of a build; tantivy indexes on its own threads meanwhile. The
-    workers fork before the index writer starts its threads."""
-    _BUILD.update(jobs=jobs, load=load)
-    try:
-        if procs <= 1:
-            yield map(_prepare, range(len(jobs)))
-            return
-        with multiprocessing.get_context("fork").Pool(procs) as pool:
-            yield pool.imap(_prepare, range(len(jobs)))
-    finally:
-        _BUILD.clear()
-
-
-# --- reading ---------------------------------------------------------------------------------
 
 
 def _must(*queries):
@@ -228,25 +146,7 @@ class TantivyEngine(Engine):
 
     @classmethod
     def write(cls, folder, *, create, remove, jobs, load, on_chapter):
-        if not create and not remove and not jobs:
-            return
-        folder = str(folder)
-        with _parsing(jobs, load, build_procs(jobs)) as chapters:
-            index = Index(SCHEMA, folder, reuse=False) if create else Index.open(folder)
-            # Two indexing threads: the parsing workers take the other cores' time.
-            writer = index.writer(heap_size=HEAP, num_threads=2)
-            try:
-                for key in remove:
-                    writer.delete_documents_by_term("chapter", key)
-                for summary, docs in chapters:
-                    for doc in docs:
-                        writer.add_json(doc)
-                    on_chapter(summary)
-                writer.commit()
-            except BaseException:
-                writer.rollback()
-                raise
-        writer.wait_merging_threads()  # merged before the swap: the served version is final
+        write_index(folder, create, remove, jobs, load, on_chapter)
 
     def __init__(self, version, manifest):
         super().__init__(version, manifest)
