@@ -94,7 +94,10 @@ SCHEMA = Schema(
 def _memoise_has_column():
     """Whoosh asks the disk (a stat call) whether a field has a length column once per posting while
     it writes a segment; the answer never changes for a written segment, so remember it. For our
-    schema this was over a third of the build time."""
+    schema this was over a third of the build time.
+
+    Whoosh's class is changed only in the build's worker processes (`_init_worker`), which end
+    with the build: a server's readers keep Whoosh as it is."""
     from whoosh.codec.whoosh3 import W3PerDocReader
 
     if getattr(W3PerDocReader, "_repertoire_memo", False):
@@ -111,7 +114,10 @@ def _memoise_has_column():
     W3PerDocReader._repertoire_memo = True
 
 
-_memoise_has_column()
+def _init_worker(builder):
+    """A build worker: it dies with the builder, and its segment writers remember their columns."""
+    worker_init(builder)
+    _memoise_has_column()
 
 
 def _whoosh_document(doc):
@@ -272,7 +278,7 @@ def write_index(folder, create, remove, jobs, load, on_chapter, procs):
     messages = ctx.SimpleQueue()
     _BUILD.update(folder=folder, parts=parts, jobs=shares, load=load, messages=messages)
     try:
-        with ctx.Pool(procs, initializer=worker_init, initargs=(os.getpid(),)) as pool:
+        with ctx.Pool(procs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
             pool.apply(_prepare, (folder, create, remove))
             pending = pool.map_async(_build_part, range(procs))
             while True:

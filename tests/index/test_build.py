@@ -338,3 +338,13 @@ def test_parse_shows_progress_on_a_terminal_and_one_line_without(tmp_path):
     assert code == 0 and "\r[########################] 2/2 章  464 units" in out
     code, err = _run_build(files, tty=False, command="parse")
     assert (code, err) == (0, "parsed 2 chapters: 464 units\n")
+
+
+def test_whoosh_is_changed_in_build_workers_only(tmp_path):
+    """A build's speed-up of Whoosh's writer (a remembered column look-up) stays in its worker
+    processes: the process that builds, and a server that reads, keep Whoosh's own class."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    original = W3PerDocReader.has_column
+    build_index(SEED_FILES, tmp_path / "index", engine="whoosh")
+    assert (W3PerDocReader.has_column, getattr(W3PerDocReader, "_repertoire_memo", False)) == (original, False)
