@@ -62,7 +62,7 @@ def _joins_with_space(a, b):
 
 
 def chapter_flow(corpus, repeat=1):
-    """[(kind, atoms, item, footnote numbers)]: kind is item | section | heading | paragraph."""
+    """[(kind, atoms, item, footnote numbers)]: kind is part | item | section | heading | paragraph."""
     flow = []
     for copy in range(repeat):
         for p in corpus.paragraphs:
@@ -72,7 +72,8 @@ def chapter_flow(corpus, repeat=1):
                 text = re.sub(r"^\d+", str(item), text)
             kind = "paragraph"
             if p.kind == "heading":
-                kind = "item" if re.match(r"\d+\. ", text) else "section" if re.match(r"[A-Z]\. ", text) else "heading"
+                kind = "item" if re.match(r"\d+\. ", text) else "section" if re.match(r"[A-Z]\. ", text) \
+                    else "part" if re.match(r"第 ?\w{1,3} ?部分", text) else "heading"
             by_offset = {offset: number for number, offset in p.marker_offsets}
             atoms = []
             for i, ch in enumerate(text + "\0"):
@@ -366,7 +367,7 @@ def _balanced(heights):
     return best
 
 
-_SIZES = {"item": (12.0, 17.0), "section": (11.0, 15.5), "heading": (11.0, 15.5)}
+_SIZES = {"part": (13.0, 18.5), "item": (12.0, 17.0), "section": (11.0, 15.5), "heading": (11.0, 15.5)}
 _SPACE_BEFORE = 7.0
 
 
@@ -392,7 +393,7 @@ def _set_flow(setter, flow):
                 setter.add(LEAD, draw, line_keys)
             continue
         size, lead = _SIZES[kind]
-        spanning = setter.balance and kind in ("item", "section")
+        spanning = setter.balance and kind in ("part", "item", "section")
         width = setter.text_width if spanning else setter.col_width
         lines = _wrap(atoms, lambda a: setter.width(a, size), width, width)
         if not spanning:

@@ -47,6 +47,9 @@ class Paragraph:
     # Filled by search.reference.resolve: countries and organisations named (text and cited speakers).
     countries: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    # The part of the chapter (第三部分) the item is in, and its title; None in a chapter without parts.
+    part: int | None = None
+    part_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class Footnote:
     citations: tuple = ()
     countries: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    # The part its item is in (a part holds whole items), and its title.
+    part: int | None = None
+    part_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ def _make_records(path, blocks, raw_footnotes, problems, order_start):
             cited_by.setdefault((block.place.item, number), []).append(pid)
             first_citer.setdefault((block.place.item, number), block)
 
+    parts = {block.place.item: (block.place.part, block.place.part_title) for block in blocks}
     known = {(f.item, f.number) for f in raw_footnotes}
     for key in sorted(set(cited_by) - known):
         problems.append((first_citer[key].line, f"item {key[0]}: footnote {key[1]} is cited but has no text"))
@@ -139,15 +146,17 @@ def _make_records(path, blocks, raw_footnotes, problems, order_start):
             problems.append((raw.line, f"item {raw.item}: footnote {raw.number} has no marker in the text"))
         # A note is dated by the paragraph that first cites it.
         citer = first_citer.get(key)
+        part, part_title = parts.get(raw.item, (None, None))
         footnotes[key] = dict(
             id=f"{chapter}.{raw.item}.fn{raw.number}", chapter=chapter, item=raw.item, number=raw.number,
             text=raw.text, meeting=citer.place.meeting if citer else None, date=citer.place.date if citer else None,
-            cited_by=tuple(cited_by.get(key, ())), source=Source(file, raw.line))
+            cited_by=tuple(cited_by.get(key, ())), source=Source(file, raw.line), part=part, part_title=part_title)
     return _in_document_order(chapter, file, para_ids, blocks, footnotes, order_start), problems
 
 
 def _paragraph_ids(chapter, blocks):
-    """"<chapter>.<item>.p<n>": n counts the item's headings, paragraphs and decisions from 1."""
+    """"<chapter>.<item>.p<n>": n counts the item's headings, paragraphs and decisions from 1 (a part
+    heading, and what stands between it and the item it opens, first)."""
     counters, ids = {}, []
     for block in blocks:
         counters[block.place.item] = counters.get(block.place.item, 0) + 1

@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..errors import CorpusError
-from ..text import HAN
+from .headings import (
+    DECISION_HEADING,
+    DECISION_START,
+    ITEM_HEADING,
+    SECTION_HEADING,
+    SEPARATOR,
+    SUBHEADINGS,
+    read_part_heading,
+    unit_ends,
+)
 from .lines import (
     SENTINEL,
     UNIT_AFTER,
@@ -26,27 +35,18 @@ from .lines import (
     without_sentinels,
 )
 
-SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
-ITEM_HEADING = re.compile(rf"^\s*(\d{{1,3}})\s*[.．]\s*([{HAN}《“].*?)\s*$")
-SECTION_HEADING = re.compile(rf"^\s*([A-Z])\s*[.．]\s*([{HAN}《“].*?)\s*$")
-DECISION_HEADING = re.compile(
-    r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[(（]\s*第\s*(\d+)\s*次会议\s*[)）]"
-    r"\s*的\S{1,4}\s*[:：]\s*$"
-)
-DECISION_START = re.compile(r"^\s*\d{4}\s*(年|$)")
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
 # Page furniture that has no place in the body: a job number ("09-25533 (C)"), a page number.
 JOB_NUMBER = re.compile(r"^\d{2}-\d{5}\s*(\([A-Z]\))?$")
 PAGE_NUMBER = re.compile(r"^\d{1,4}$")
-# Short headings inside an item; anything else short, indented and unpunctuated is caught below.
-SUBHEADINGS = {"初步程序", "审议情况", "讨论情况", "概述", "导言", "注释"}
 DECISION_INTRO = ("其中", "除其他外", "安理会", "决议", "声明")
 FOOTNOTE_END = ("。", "。)", "。）", "。”", "！", "？")
 
 
 @dataclass(frozen=True)
 class Place:
-    """Where a block stands: its item, section and decision (a heading sets it for what follows)."""
+    """Where a block stands: its item, section and decision, and the part (第三部分) the item is
+    in (a heading sets it for what follows)."""
 
     item: int | None = None
     item_title: str = ""
@@ -55,12 +55,14 @@ class Place:
     meeting: int | None = None
     date: str | None = None
     decision: str | None = None
+    part: int | None = None
+    part_title: str | None = None
 
 
 @dataclass
 class _Block:
     kind: str  # heading | paragraph | decision
-    heading: str | None  # item | section | decision | verdict | sub (for headings)
+    heading: str | None  # part | item | section | decision | verdict | sub (for headings)
     line: int
     place: Place
     pieces: list = field(default_factory=list)
@@ -106,10 +108,12 @@ class _NoteReader:
     """Splits a chapter's lines into body lines and footnotes: a line of underscores opens a page's
     notes, which run until a line that neither opens the item's next note nor continues one."""
 
-    def __init__(self, lines, explicit_markers):
+    def __init__(self, lines, explicit_markers, trailing):
         self.lines = lines
         # A reader that knows where markers are (the PDF reader) writes each footnote on one line.
         self.explicit_markers = explicit_markers
+        self.trailing = trailing  # does this extraction end every unit with a space?
+        self.part = None  # the part heading read last
         self.footnotes = []
         self.items = []  # item numbers in order of their headings
         self.cited = {}  # item -> numbers standing where a marker could in its body so far
@@ -128,13 +132,27 @@ class _NoteReader:
                 continue
             in_footnotes = False
             m = ITEM_HEADING.match(line.raw)
-            if m and (not self.items or int(m.group(1)) > self.items[-1]):
+            part = self._part_heading(i, body)
+            if part is not None:
+                # A part heading opens its item: what stands between them is numbered with it.
+                self.part = part.number
+                self.items.append(part.item)
+            elif m and (not self.items or int(m.group(1)) > self.items[-1]):
                 self.items.append(int(m.group(1)))
             elif self.items:
                 before = body[-1].text if body else ""
                 self.cited.setdefault(self.items[-1], set()).update(marker_candidates(line.text, before))
             body.append(line)
         return body, self.footnotes, self.items
+
+    def _part_heading(self, i, body):
+        """The part heading at line i, read as the body reader will read it (search.ingest.headings)."""
+        line = self.lines[i]
+        starts = not body or (body[-1].trailing if self.trailing else line.lead > 0)
+        if not starts:
+            return None
+        return read_part_heading(self.lines, i, lambda k: unit_ends(self.lines, k, self.trailing), self.part,
+                                 self.items[-1] if self.items else None)
 
     def _footnote_line(self, i, line):
         """Consume a line of a footnote block; False when the body resumes."""
@@ -217,21 +235,42 @@ class _BodyReader:
         self.in_decision = False
         self.expect_verdict = False
         self.prev_ends = True  # did the previous body line end its paragraph or heading?
+        self.opening = None  # the item a part heading opened, until its own heading
 
     def read(self, body):
         """(blocks, problems). Body lines are read after the split, so that headings and markers
         can look ahead."""
         i = 0
         while i < len(body):
-            used = self._body_line(body, i)
+            used = self._part_line(body, i) or self._body_line(body, i)
             self.prev_ends = self._unit_ends(body, i + used - 1)
             i += used
         self._flush()
+        # What a part heading opens before its item's heading has that item's title.
+        titles = {b.place.item: b.place.item_title for b in self.blocks if b.heading == "item"}
+        for block in self.blocks:
+            if not block.place.item_title:
+                block.place = replace(block.place, item_title=titles.get(block.place.item, ""))
         return self.blocks, self.problems
+
+    def _part_line(self, body, i):
+        """Take a part heading at body line i (and its title's lines): how many lines, or 0."""
+        if not self.prev_ends:
+            return 0
+        part = read_part_heading(body, i, lambda k: self._unit_ends(body, k), self.place.part, self.place.item)
+        if part is None:
+            return 0
+        # It opens the next item: what follows up to that item's heading is numbered with it, and
+        # the item's footnote markers start here.
+        self.next_marker = 1
+        self.opening = part.item
+        self.expect_verdict = False
+        self._open_heading("part", body[i], part.text, Place(part.item, part=part.number, part_title=part.title))
+        return part.lines
 
     def _heading_kind(self, line):
         m = ITEM_HEADING.match(line.raw)
-        if m and (self.place.item is None or int(m.group(1)) > self.place.item):
+        if m and (self.place.item is None or int(m.group(1)) > self.place.item or int(m.group(1)) == self.opening):
             return "item"
         m = SECTION_HEADING.match(line.raw)
         if m and self.place.item is not None:
@@ -255,10 +294,8 @@ class _BodyReader:
         return None, 0
 
     def _unit_ends(self, body, i):
-        """Does body line i end its unit (paragraph or heading)?"""
-        if self.trailing:
-            return body[i].trailing
-        return i + 1 == len(body) or body[i + 1].lead > 0
+        """Does body line i end its unit (paragraph or heading)? (No line of underscores is left in the body.)"""
+        return unit_ends(body, i, self.trailing)
 
     def _is_subheading(self, body, i):
         line = body[i]
@@ -286,8 +323,12 @@ class _BodyReader:
         decision, lines = (None, 0) if kind else self._decision_heading(body, i)
         if kind == "item":
             m = ITEM_HEADING.match(line.raw)
-            self.next_marker = 1
-            self._open_heading("item", line, line.text, Place(int(m.group(1)), m.group(2)))
+            number = int(m.group(1))
+            if number != self.opening:
+                self.next_marker = 1
+            self.opening = None
+            self._open_heading("item", line, line.text, Place(number, m.group(2), part=self.place.part,
+                                                              part_title=self.place.part_title))
         elif kind == "section":
             m = SECTION_HEADING.match(line.raw)
             self._open_heading("section", line, line.text,
@@ -353,8 +394,6 @@ class _BodyReader:
         self.block.markers.extend(numbers)
 
     @staticmethod
-
-    @staticmethod
     def _is_furniture(text, before, after):
         if JOB_NUMBER.match(text):
             return True
@@ -398,8 +437,9 @@ def read_blocks(path, lines):
     # A reader that knows where the markers are (the PDF reader) writes every one of them as a
     # sentinel: then a number on a line without one is text ("会上有 2 位代表"), never a guess.
     explicit = any(SENTINEL.search(line.raw) for line in lines)
-    body, footnotes, items = _NoteReader(lines, explicit).split()
+    trailing = _keeps_trailing_spaces(lines)
+    body, footnotes, items = _NoteReader(lines, explicit, trailing).split()
     if not items:
         raise CorpusError(path, "not a Repertoire chapter: no item heading such as '49. …' found")
-    blocks, problems = _BodyReader(explicit, _keeps_trailing_spaces(lines)).read(body)
+    blocks, problems = _BodyReader(explicit, trailing).read(body)
     return blocks, footnotes, problems

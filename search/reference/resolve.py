@@ -102,6 +102,8 @@ def record_to_dict(record):
         "id": record.id,
         "kind": record.kind,
         "chapter": record.chapter,
+        "part": record.part,
+        "part_title": record.part_title,
         "item": record.item,
     }
     if isinstance(record, Paragraph):
