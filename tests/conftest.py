@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from paths import ROOT, SEED_FILES
+from paths import DATA, ROOT, SEED_FILES
 from servers import free_port, start_process, stop_process, wait_for_http
 
 
@@ -48,23 +48,44 @@ def scan(seed_corpus):
 # --- web (tests/test_web.py, test_api.py, test_browser.py) ---
 
 ENGINES = ("whoosh", "tantivy")
+PARTS_FILES = [DATA / "chapter_13.txt", DATA / "two_parts.txt"]
 
 
-@pytest.fixture(scope="session")
-def seed_indexes(tmp_path_factory):
-    """`seed_indexes(engine)`: a real index of seeds/*.txt built with that engine, once per test session."""
+def _indexes(tmp_path_factory, files, name):
+    """`get(engine)`: a real index of `files` built with that engine, once."""
     from search.index.build import build_index
 
     built = {}
 
     def get(engine):
         if engine not in built:
-            index_dir = tmp_path_factory.mktemp(f"seed-index-{engine}") / "index"
-            build_index(SEED_FILES, index_dir, engine=engine)
+            index_dir = tmp_path_factory.mktemp(f"{name}-index-{engine}") / "index"
+            build_index(files, index_dir, engine=engine)
             built[engine] = index_dir
         return built[engine]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def seed_indexes(tmp_path_factory):
+    """`seed_indexes(engine)`: a real index of seeds/*.txt built with that engine, once per test session."""
+    return _indexes(tmp_path_factory, SEED_FILES, "seed")
+
+
+@pytest.fixture(scope="session")
+def parts_indexes(tmp_path_factory):
+    """`parts_indexes(engine)`: a real index of a chapter without parts and one with two parts of two
+    items each (tests/data/chapter_13.txt, two_parts.txt), once per test session."""
+    return _indexes(tmp_path_factory, PARTS_FILES, "parts")
+
+
+@pytest.fixture(scope="session")
+def parts_app(parts_indexes):
+    """The app over the two-part index (Whoosh)."""
+    from search import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(parts_indexes("whoosh"))})
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from ..words import get_jieba
 PHRASES = 2000  # frequent phrases of the corpus offered as suggestions
 # What a chapter's stats hold: a build re-counts a chapter whose stats (in the manifest) are of
 # another version, so that an index built before a field was added gains it on its next build.
-STATS_VERSION = 2
+STATS_VERSION = 3  # 3: parts in the contents
 
 
 def chapter_stats(documents):
@@ -43,28 +43,41 @@ def chapter_stats(documents):
 
 
 def chapter_contents(documents):
-    """A chapter's items and sections in document order: [{"item", "section", "title", "first", "last",
-    "units"}]. `first`..`last` are the positions (`seq`) of its headings, paragraphs and decisions
-    among the chapter's (what a reading page walks through); `units` counts its records, footnotes
-    included (a footnote belongs where the paragraph that first cites it stands)."""
+    """A chapter's parts, items and sections in document order: [{"part", "item", "section", "title",
+    "first", "last", "units"}] (a part's entry has item None and stands before the items it holds;
+    an item's or section's "part" is the part it is in, or None). `first`..`last` are the positions
+    (`seq`) of its headings, paragraphs and decisions among the chapter's (what a reading page walks
+    through); `units` counts its records, footnotes included (a footnote belongs where the paragraph
+    that first cites it stands)."""
     entries, by_key = [], {}
     for doc in documents:
         keys = [(doc["item"], None)] + ([(doc["item"], doc["section"])] if doc["section"] else [])
         for key in keys:
+            if key not in by_key and doc["cls"] == "p":
+                _open_entries(entries, by_key, key, json.loads(doc["data"]), doc["seq"])  # once per item, section
             entry = by_key.get(key)
-            if entry is None and doc["cls"] == "p":
-                data = json.loads(doc["data"])  # the titles: once per item and section
-                entry = by_key[key] = {
-                    "item": int(doc["item"]), "section": key[1].split(".", 1)[1] if key[1] else None,
-                    "title": data.get("section_title" if key[1] else "item_title") or "",
-                    "first": doc["seq"], "last": doc["seq"], "units": 0}
-                entries.append(entry)
             if entry is None:
                 continue
-            entry["units"] += 1
-            if doc["cls"] == "p":
-                entry["last"] = doc["seq"]
+            # A part holds whole items: it counts what its items count.
+            for counted in (entry, by_key.get(("part", entry["part"]))) if key[1] is None else (entry,):
+                if counted is not None:
+                    counted["units"] += 1
+                    if doc["cls"] == "p":
+                        counted["last"] = doc["seq"]
     return entries
+
+
+def _open_entries(entries, by_key, key, data, seq):
+    """The entry of an item or section first seen at position `seq` (and of the part an item opens)."""
+    part = data.get("part")
+    if key[1] is None and part is not None and ("part", part) not in by_key:
+        by_key["part", part] = {"part": part, "item": None, "section": None, "title": data.get("part_title") or "",
+                                "first": seq, "last": seq, "units": 0}
+        entries.append(by_key["part", part])
+    by_key[key] = {"part": part, "item": int(key[0]), "section": key[1].split(".", 1)[1] if key[1] else None,
+                   "title": data.get("section_title" if key[1] else "item_title") or "",
+                   "first": seq, "last": seq, "units": 0}
+    entries.append(by_key[key])
 
 
 def corpus_stats(chapters):
@@ -87,7 +100,8 @@ def corpus_stats(chapters):
     return {
         "units": sum(c["units"] for c in chapters),
         "chapters": len(chapters),
-        "items": sum(1 for e in entries if e["section"] is None),
+        "parts": sum(1 for e in entries if e["item"] is None),
+        "items": sum(1 for e in entries if e["item"] is not None and e["section"] is None),
         "sections": sum(1 for e in entries if e["section"] is not None),
         "meetings": [{"number": int(n), **m} for n, m in sorted(meetings.items(), key=lambda nm: int(nm[0]))],
         "countries": sorted(countries.items(), key=lambda cc: (-cc[1], cc[0])),
@@ -97,7 +111,7 @@ def corpus_stats(chapters):
         "symbols": dict(symbols),
         "charter": dict(charter),
         "phrases": dict(phrases.most_common(PHRASES)),
-        # Every chapter's items and sections, in document order: the table of contents.
+        # Every chapter's parts, items and sections, in document order: the table of contents.
         "contents": contents,
         # The Repertoire's chapters that are indexed, by number: where a cross-reference leads.
         "repertoire_chapters": {str(c["repertoire_chapter"]): c["first_id"] for c in chapters

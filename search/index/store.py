@@ -32,7 +32,7 @@ from ..errors import IndexError_
 
 MANIFEST = "manifest.json"
 STATS = "stats.json"
-FORMAT_VERSION = 5  # 4: cite_only (citation-only footnotes rank below the other units); 5: vectors
+FORMAT_VERSION = 6  # 4: cite_only (citation-only footnotes rank below the other units); 5: vectors; 6: parts
 PREVIOUS = "previous"  # manifest key: the version folder this one replaced
 # Fault injection for the tests of killed builds: SIGKILL the builder at this point of a build.
 KILL_AT = "REPERTOIRE_KILL_BUILD_AT"

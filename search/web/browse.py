@@ -1,5 +1,5 @@
 """The pages that show what is indexed and read it as a book: the home page, the table of contents,
-a chapter, item or section read in order, and where a record stands in it (its breadcrumbs).
+a chapter, part, item or section read in order, and where a record stands in it (its breadcrumbs).
 
 Everything here comes from the index's build-time statistics (search.index.stats), so these pages
 cost the same at any size; a reading page looks up its page of records one by one. Nothing here
@@ -53,24 +53,27 @@ def home_context(stats, link):
 
 
 def part_url(part, link, **values):
-    """The reading page of a chapter, item or section (search.query.contents.Part)."""
+    """The reading page of a chapter, part, item or section (search.query.contents.Part)."""
+    if part.level == "part":
+        return link("web.read", chapter=part.chapter, part=part.part, **values)
     where = {k: v for k, v in (("item", part.item), ("section", part.section)) if v is not None}
     return link("web.read", chapter=part.chapter, **where, **values)
 
 
 def _part_dict(part, link):
-    return {"level": part.level, "chapter": part.chapter, "item": part.item, "section": part.section,
-            "label": part.label, "title": part.title, "units": part.units, "url": part_url(part, link)}
+    return {"level": part.level, "chapter": part.chapter, "part": part.part, "item": part.item,
+            "section": part.section, "label": part.label, "title": part.title, "units": part.units,
+            "url": part_url(part, link)}
 
 
 def contents_context(stats, link):
-    """The table of contents: every chapter, item and section in order, with their units and reading pages."""
+    """The table of contents: every chapter, part, item and section in order, with their units and reading pages."""
     return {"total": stats["units"], "parts": [_part_dict(p, link) for p in contents_parts(stats["contents"])]}
 
 
 def breadcrumbs(stats, chapter, seq, per_page, link, anchor=None):
-    """Where position `seq` of chapter `chapter` stands: the contents, then its chapter, item and
-    section, each linked to the page of its reading that holds it (at `anchor`)."""
+    """Where position `seq` of chapter `chapter` stands: the contents, then its chapter, part, item
+    and section, each linked to the page of its reading that holds it (at `anchor`)."""
     crumbs = [{"label": "目录", "title": None, "url": link("web.contents")}]
     if seq is None:
         return crumbs
@@ -83,15 +86,16 @@ def breadcrumbs(stats, chapter, seq, per_page, link, anchor=None):
 
 
 def reading_context(stats, part, records, params, path, pairs, link):
-    """A chapter, item or section read in order, a page at a time, with its place and the parts
-    next to it (the previous and next item or section)."""
+    """A chapter, part, item or section read in order, a page at a time, with its place (the parts
+    it is in) and the parts next to it (the previous and next of its level)."""
     prev_part, next_part = neighbours(stats["contents"], part)
     crumbs = breadcrumbs(stats, part.chapter, part.first, params.per_page, link)
+    above = place_of(stats["contents"], part.chapter, part.first).index(part)  # the parts wider than this one
     total = part.last - part.first + 1
     return {
         "part": _part_dict(part, link),
         "chapter_title": chapter_title(next(c for c in stats["contents"] if c["key"] == part.chapter)),
-        "crumbs": crumbs[:-1] if part.level != "chapter" else crumbs[:1],
+        "crumbs": crumbs[:1 + above],
         "prev_part": _part_dict(prev_part, link) if prev_part else None,
         "next_part": _part_dict(next_part, link) if next_part else None,
         "records": [decorate_record(r, link) for r in records], "total": total,

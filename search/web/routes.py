@@ -219,37 +219,41 @@ def api_contents():
     return jsonify(browse.contents_context(get_searcher().stats, url_for))
 
 
-def _reading_context(chapter, item=None, section=None):
+def _reading_context(chapter, item=None, section=None, part=None):
     searcher = get_searcher()
-    part = find_part(searcher.stats["contents"], chapter, item, section)
-    if part is None:
-        where = "".join([f"项目 {item}" if item is not None else "", f" {section} 节" if section else ""])
+    found = find_part(searcher.stats["contents"], chapter, item, section, part)
+    if found is None:
+        where = "".join([f"第 {part} 部分" if part is not None else "", f"项目 {item}" if item is not None else "",
+                         f" {section} 节" if section else ""])
         raise NotFound(description=f"目录中没有“{chapter}”{('的' + where) if where else ''}。")
     params = _page()
-    if params.page > part.pages(params.per_page):  # past the end: its last page
-        return redirect(urls.path_with_added_args(request.path, _pairs(), {"page": str(part.pages(params.per_page))}))
-    records = searcher.read(part, params.page, params.per_page)
-    return browse.reading_context(searcher.stats, part, records, params, request.path, _pairs(), url_for)
+    if params.page > found.pages(params.per_page):  # past the end: its last page
+        return redirect(urls.path_with_added_args(request.path, _pairs(), {"page": str(found.pages(params.per_page))}))
+    records = searcher.read(found, params.page, params.per_page)
+    return browse.reading_context(searcher.stats, found, records, params, request.path, _pairs(), url_for)
 
 
-@bp.route("/read/<chapter>", defaults={"item": None, "section": None})
-@bp.route("/read/<chapter>/<int:item>", defaults={"section": None})
-@bp.route("/read/<chapter>/<int:item>/<section>")
-def read(chapter, item, section):
-    """A chapter, an item or a section read in order, a page at a time."""
-    ctx = _reading_context(chapter, item, section)
+@bp.route("/read/<chapter>", defaults={"item": None, "section": None, "part": None})
+@bp.route("/read/<chapter>/part/<int:part>", defaults={"item": None, "section": None})
+@bp.route("/read/<chapter>/<int:item>", defaults={"section": None, "part": None})
+@bp.route("/read/<chapter>/<int:item>/<section>", defaults={"part": None})
+def read(chapter, item, section, part):
+    """A chapter, a part, an item or a section read in order, a page at a time."""
+    ctx = _reading_context(chapter, item, section, part)
     if not isinstance(ctx, dict):
         return ctx
-    where = {k: v for k, v in (("chapter", chapter), ("item", item), ("section", section)) if v is not None}
+    where = {k: v for k, v in (("chapter", chapter), ("part", part), ("item", item), ("section", section))
+             if v is not None}
     return responses.respond("reading.html", ctx, json_url=urls.path_with_query(url_for("web.api_read", **where), _pairs()))
 
 
-@bp.route("/api/read/<chapter>", defaults={"item": None, "section": None})
-@bp.route("/api/read/<chapter>/<int:item>", defaults={"section": None})
-@bp.route("/api/read/<chapter>/<int:item>/<section>")
-def api_read(chapter, item, section):
+@bp.route("/api/read/<chapter>", defaults={"item": None, "section": None, "part": None})
+@bp.route("/api/read/<chapter>/part/<int:part>", defaults={"item": None, "section": None})
+@bp.route("/api/read/<chapter>/<int:item>", defaults={"section": None, "part": None})
+@bp.route("/api/read/<chapter>/<int:item>/<section>", defaults={"part": None})
+def api_read(chapter, item, section, part):
     """The JSON of /read/…"""
-    ctx = _reading_context(chapter, item, section)
+    ctx = _reading_context(chapter, item, section, part)
     return jsonify(ctx) if isinstance(ctx, dict) else ctx
 
 

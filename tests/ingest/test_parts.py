@@ -5,6 +5,7 @@ import pytest
 from conftest import records_without_source
 from layouts import render_chapter
 from pdf_fixtures import LAYOUTS, write_chapter_pdf
+from paths import DATA
 from search.reference.resolve import parse_chapter, record_to_dict
 
 ITEM_3 = " 3. 第三个项目 \n\n 第三个项目的段落。 \n"
@@ -83,43 +84,7 @@ def test_a_part_heading_stands_in_order_before_an_item(tmp_path, text, expected)
     assert rows(parse(tmp_path, text)) == expected
 
 
-TWO_PARTS = """\
- 第十三章 
- 与区域安排的关系 
-
- 第一部分 与区域组织合作有关的项目 
-
- 本部分的项目涉及区域组织。1 
-
- 1. 第一个项目 
-
- 第一个项目的段落。2 
-
- 2. 第二个项目 
-
- 第二个项目的段落。1 
-__________________ 
-
- 1 S/PV.5041，第 2 页。 
-
- 2 S/PV.5041，第 3 页。 
-
- 1 S/PV.5042，第 4 页。 
-
- 第二部分 
- 与区域安排有关的项目 
-
- 3. 第三个项目 
-
- 第三个项目的段落，见第十三章
-第三部分 A 节。 
-
- 4. 第四个项目 
-
- A. 第一节 
-
- 第四个项目的段落。 
-"""
+TWO_PARTS = (DATA / "two_parts.txt").read_text(encoding="utf-8")
 FIRST, SECOND = "与区域组织合作有关的项目", "与区域安排有关的项目"
 
 
