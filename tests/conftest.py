@@ -83,6 +83,17 @@ def seed_engine(request, seed_indexes):
     engine.close()
 
 
+@pytest.fixture(scope="module")
+def engines(seed_indexes):
+    """The seed index opened with every engine, by name: for comparing the engines' answers."""
+    from search.query.searcher import open_searcher
+
+    opened = {name: open_searcher(seed_indexes(name), expected=name) for name in ENGINES}
+    yield opened
+    for engine in opened.values():
+        engine.close()
+
+
 @pytest.fixture(scope="session")
 def app(seed_index):
     """The app over the seed index."""
