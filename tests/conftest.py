@@ -45,7 +45,7 @@ def scan(seed_corpus):
     return ids_containing
 
 
-# --- web (tests/test_web.py, test_api.py, test_browser.py) ---
+# --- web (tests/web/) ---
 
 ENGINES = ("whoosh", "tantivy")
 
@@ -123,7 +123,7 @@ def live_server(seed_index, tmp_path_factory):
         stop_process(proc)
 
 
-# --- hostile requests, faults and production serving (tests/test_hostile.py, test_resilience.py,
+# --- hostile requests, faults and production serving (tests/system/test_hostile.py, test_resilience.py,
 # test_production.py) ---
 
 class RawResponse:

@@ -159,7 +159,7 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
 
     :param engine: "whoosh" or "tantivy" (default: REPERTOIRE_ENGINE, else whoosh).
     :param full: rebuild every chapter, ignoring the current index.
-    :param progress: a search.progress.Progress (default: none shown).
+    :param progress: a search.index.progress.Progress (default: none shown).
     :returns: {"units", "added", "changed", "removed", "unchanged", "indexed" (the keys of the chapters
               parsed and indexed by this build), "seconds", "engine", "warnings"}
     :raises CorpusError: a chapter cannot be parsed (the old index keeps serving).
