@@ -4,6 +4,7 @@
     .venv/bin/python bench/load.py --clients 4 --requests 200 --workers 2 --copies 10
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000   # a server that is already running
     .venv/bin/python bench/load.py --scenario throughput --size 1000   # first-time searches, 2 workers, 16 clients
+    .venv/bin/python bench/load.py --scenario slow-clients   # 64 slow clients, with nginx in front and without
 
 It builds an index of the seed chapters (or N copies, `--copies`) in a temp folder, starts
 `gunicorn -c gunicorn.conf.py 'search:create_app()'` on a free loopback port, and has each client
@@ -18,12 +19,9 @@ import http.client
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -31,6 +29,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(PROJECT_ROOT))
+from client import run_clients  # noqa: E402
 from procs import free_port, wait_ready  # noqa: E402
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -41,7 +40,7 @@ FILTERS = ({"country": "FRA"}, {"country": ["CHN", "GBR"]}, {"meeting": "5007"},
            {"country": "法国", "year": "2004"})
 BAD = (("/api/search?page=0", 400), ("/api/search?per_page=abc", 400), ("/search?country=XXX", 400),
        ("/api/search?sort=random", 400), ("/p/no-such-record", 404), ("/api/p/nope", 404),
-       ("/meeting/1", 404), ("/search?q=" + quote("\"未闭合") + "&page=99999", 400))
+       ("/meeting/99998", 404), ("/search?q=" + quote("\"未闭合") + "&page=99999", 400))
 
 
 def _path(base, params):
@@ -72,45 +71,6 @@ def request_mix(rng, ids, n):
     return out
 
 
-class Client(threading.Thread):
-    """One keep-alive connection sending its requests in order."""
-
-    def __init__(self, host, port, requests_, deadline):
-        super().__init__(daemon=True)
-        self.host, self.port, self.requests, self.deadline = host, port, requests_, deadline
-        self.latencies, self.expected_4xx, self.errors = [], 0, []
-
-    def _connect(self):
-        return http.client.HTTPConnection(self.host, self.port, timeout=30)
-
-    def run(self):
-        conn = self._connect()
-        for path, expected in self.requests:
-            if time.monotonic() > self.deadline:
-                self.errors.append(("deadline", "stopped: --max-seconds reached"))
-                break
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as exc:
-                self.errors.append((path, repr(exc)))
-                conn.close()
-                conn = self._connect()
-                continue
-            self.latencies.append(time.perf_counter() - started)
-            if status != expected:
-                self.errors.append((path, f"status {status}, expected {expected}"))
-            elif 400 <= status < 500:
-                self.expected_4xx += 1
-            if response.getheader("Connection", "").lower() == "close":
-                conn.close()
-                conn = self._connect()
-        conn.close()
-
-
 def _record_ids(host, port, limit=300):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     ids, page = [], 1
@@ -125,45 +85,11 @@ def _record_ids(host, port, limit=300):
     return ids
 
 
-def _percentile(sorted_values, p):
-    if not sorted_values:
-        return float("nan")
-    k = (len(sorted_values) - 1) * p / 100
-    lo = int(k)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
-
-
 def run_load(host, port, clients, per_client, seed, max_seconds):
     """Run the clients; returns the summary dict."""
     ids = _record_ids(host, port)
     return run_clients(host, port, [request_mix(random.Random(seed + i), ids, per_client) for i in range(clients)],
                        max_seconds)
-
-
-def run_clients(host, port, requests_, max_seconds):
-    """One client per list of (path, expected status), all at once; returns the summary dict."""
-    deadline = time.monotonic() + max_seconds
-    threads = [Client(host, port, r, deadline) for r in requests_]
-    clients, per_client = len(threads), max(map(len, requests_), default=0)
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    latencies = sorted(x for t in threads for x in t.latencies)
-    errors = [e for t in threads for e in t.errors]
-    return {
-        "clients": clients, "requests_per_client": per_client, "requests": len(latencies),
-        "seconds": round(elapsed, 2), "requests_per_second": round(len(latencies) / elapsed, 1),
-        "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
-        "p90_ms": round(_percentile(latencies, 90) * 1000, 1),
-        "p99_ms": round(_percentile(latencies, 99) * 1000, 1),
-        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
-        "expected_4xx": sum(t.expected_4xx for t in threads),
-        "errors": len(errors), "error_samples": errors[:10],
-    }
 
 
 def main(argv=None):
@@ -178,15 +104,24 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     parser.add_argument("--max-seconds", type=float, default=300, help="stop the run after this long (default 300)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument("--scenario", choices=("mixed", "throughput"), default="mixed",
+    parser.add_argument("--scenario", choices=("mixed", "throughput", "slow-clients"), default="mixed",
                         help="mixed: the request mix above (default); throughput: first-time searches on the "
                              "saved builds of bench/run.py, gunicorn with 2 workers and 16 clients for whoosh, "
-                             "tantivy and the fast peer (bench/throughput.py: --size, --targets, --load-*)")
+                             "tantivy and the fast peer (bench/throughput.py: --size, --targets, --load-*); "
+                             "slow-clients: normal searches while 64 clients send their requests a byte at a "
+                             "time, with nginx in front of gunicorn and without (bench/slow_clients.py: --runs, "
+                             "--slow, --clients, --seconds, --index, --json)")
     args, rest = parser.parse_known_args(argv)
     if args.scenario == "throughput":
         import throughput
 
         return throughput.main(rest)
+    if args.scenario == "slow-clients":  # its own options, --clients and --json included
+        import slow_clients
+
+        given = sys.argv[1:] if argv is None else list(argv)
+        return slow_clients.main([a for i, a in enumerate(given) if not a.startswith("--scenario")
+                                  and (i == 0 or given[i - 1] != "--scenario")])
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if not (1 <= args.clients <= 64 and 1 <= args.requests <= 10000):

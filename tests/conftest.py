@@ -45,7 +45,7 @@ def scan(seed_corpus):
     return ids_containing
 
 
-# --- web (tests/test_web.py, test_api.py, test_browser.py) ---
+# --- web (tests/web/) ---
 
 ENGINES = ("whoosh", "tantivy")
 PARTS_FILES = [DATA / "chapter_13.txt", DATA / "two_parts.txt"]
@@ -104,6 +104,17 @@ def seed_engine(request, seed_indexes):
     engine.close()
 
 
+@pytest.fixture(scope="module")
+def engines(seed_indexes):
+    """The seed index opened with every engine, by name: for comparing the engines' answers."""
+    from search.query.searcher import open_searcher
+
+    opened = {name: open_searcher(seed_indexes(name), expected=name) for name in ENGINES}
+    yield opened
+    for engine in opened.values():
+        engine.close()
+
+
 @pytest.fixture(scope="session")
 def app(seed_index):
     """The app over the seed index."""
@@ -133,7 +144,7 @@ def live_server(seed_index, tmp_path_factory):
         stop_process(proc)
 
 
-# --- hostile requests, faults and production serving (tests/test_hostile.py, test_resilience.py,
+# --- hostile requests, faults and production serving (tests/system/test_hostile.py, test_resilience.py,
 # test_production.py) ---
 
 class RawResponse:

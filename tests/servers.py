@@ -133,39 +133,59 @@ def start_nginx(folder, port, upstream_port, log_path):
     return start_process([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")], log_path)
 
 
+class SlowClients:
+    """`n` connections to loopback `port`, each sending a request's headers a byte at a time, one every
+    `interval` s, for `seconds` (a slowloris). With `reconnect`, a connection the server drops is opened
+    again at once, so that `n` stay open all along (`reconnects` counts them). `close()` ends them all."""
+
+    REQUEST = b"GET /api/search?q=%E5%92%8C%E5%B9%B3 HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"x" * 1000
+
+    def __init__(self, port, n, seconds, interval=0.5, reconnect=False):
+        import threading
+
+        self.port, self.interval, self.reconnect = port, interval, reconnect
+        self.deadline = time.monotonic() + seconds
+        self.stop, self.lock, self.reconnects = threading.Event(), threading.Lock(), 0
+        socks = [self._connect() for _ in range(n)]  # all open before the first byte is sent
+        self.threads = [threading.Thread(target=self._drip, args=(sock,), daemon=True) for sock in socks]
+        for t in self.threads:
+            t.start()
+
+    def _connect(self):
+        return socket.create_connection(("127.0.0.1", self.port), timeout=5)
+
+    def _over(self):
+        return self.stop.is_set() or time.monotonic() > self.deadline
+
+    def _drip(self, sock):
+        try:
+            while not self._over():
+                for byte in self.REQUEST:
+                    if self._over():
+                        return
+                    try:
+                        sock.sendall(bytes([byte]))
+                    except OSError:  # dropped by the server
+                        break
+                    self.stop.wait(self.interval)
+                if not self.reconnect or self._over():
+                    return
+                sock.close()
+                sock = self._connect()
+                with self.lock:
+                    self.reconnects += 1
+        except OSError:  # the server refuses new connections: this client is done
+            return
+        finally:
+            sock.close()
+
+    def close(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=5)
+
+
 def slow_clients(port, n, seconds):
     """`n` connections to loopback `port` that send a request's headers a byte at a time, one every
     0.5 s, for `seconds` (a slowloris); returns a function that closes them all."""
-    import threading
-
-    stop = threading.Event()
-    socks = []
-
-    def drip(sock):
-        line = b"GET /api/search?q=%E5%92%8C%E5%B9%B3 HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"x" * 1000
-        deadline = time.monotonic() + seconds
-        for byte in line:
-            if stop.is_set() or time.monotonic() > deadline:
-                return
-            try:
-                sock.sendall(bytes([byte]))
-            except OSError:
-                return
-            stop.wait(0.5)
-
-    threads = []
-    for _ in range(n):
-        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        socks.append(sock)
-        threads.append(threading.Thread(target=drip, args=(sock,), daemon=True))
-    for t in threads:
-        t.start()
-
-    def close():
-        stop.set()
-        for t in threads:
-            t.join(timeout=5)
-        for sock in socks:
-            sock.close()
-
-    return close
+    return SlowClients(port, n, seconds).close

@@ -111,7 +111,7 @@ def main():
         sims, nn = index.search(qv[None, :], 50)
         row["faiss_ms"] = (time.perf_counter() - s) * 1000
         s = time.perf_counter()
-        m = hnsw.search(qv, 50)
+        hnsw.search(qv, 50)
         row["hnsw_ms"] = (time.perf_counter() - s) * 1000
         s = time.perf_counter()
         dense = [(ids[r], float(v)) for r, v in zip(nn[0], sims[0]) if r >= 0]
@@ -156,7 +156,7 @@ def main():
         v = index.reconstruct(int(r))
         sims, nn = index.search(v[None, :], 51)  # exhaustive float16
         own = grams[ids[r].split(".", 1)[1]]
-        scored = sorted(((float(sv) + (1.0 if jaccard(own, grams[ids[n].split(".", 1)[1]]) >= 0.6 else 0), ids[n])
+        sorted(((float(sv) + (1.0 if jaccard(own, grams[ids[n].split(".", 1)[1]]) >= 0.6 else 0), ids[n])
                          for sv, n in zip(sims[0], nn[0]) if n != r), reverse=True)[:10]
         st.append((time.perf_counter() - s) * 1000)
     out["similar_ms"] = {"median": pct(st, 0.5), "p90": pct(st, 0.9)}

@@ -117,12 +117,49 @@ def _current_name(index_dir):
     return current.name if current is not None and current.parent == index_dir.parent.resolve() else None
 
 
+def _plan(given, manifest, strict):
+    """What a build does with the chapters given: (kept, jobs, next_seq). A chapter whose file is
+    unchanged is kept; a new or changed one is a job (a changed one keeps its place, `seq`)."""
+    old = {c["key"]: c for c in manifest["chapters"]} if manifest else {}
+    next_seq = manifest.get("next_seq", 0) if manifest else 0
+    kept, jobs = {}, []
+    for key, path, digest in given:
+        prior = old.get(key)
+        # A chapter counted by an older version of search.index.stats is indexed again: its
+        # stats lack what the pages now read.
+        if prior is not None and prior["sha256"] == digest and prior.get("stats_version") == STATS_VERSION:
+            kept[key] = {**prior, "path": path}
+            continue
+        seq = prior["seq"] if prior is not None else next_seq
+        next_seq = max(next_seq, seq + 1)
+        jobs.append(ChapterJob(key, path, digest, seq, strict))
+    return kept, jobs, next_seq
+
+
+def _write_generation(tmp, cls, base, remove, jobs, kept, progress):
+    """Write the engine's files, the vectors and the statistics of the new generation in `tmp`:
+    (chapters in document order, summaries of the chapters indexed)."""
+    summaries = {}
+    if jobs:
+        get_jieba()  # the chapters' phrase statistics need it: loaded once here, forked workers share it
+        encoder.warm_up()  # before the workers fork: they share the model's pages
+    for key in set(remove) - {job.key for job in jobs}:  # a changed chapter's are its cache
+        vectors.remove_chapter_vectors(tmp / vectors.FOLDER, key)
+    cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
+              on_chapter=lambda s: _indexed(s, summaries, progress))
+    chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
+    progress.stage(f"vectors: {vectors.assemble(tmp, [c['key'] for c in chapters])} units "
+                   f"({sum(s.get('embedded', 0) for s in summaries.values())} embedded by this build)")
+    store.write_json(tmp / store.STATS, corpus_stats(chapters))
+    return chapters, summaries
+
+
 def build_index(files, index_dir, engine=None, full=False, strict=False, progress=None):
     """Index chapter files into a new generation of `index_dir` and swap it in.
 
     :param engine: "whoosh" or "tantivy" (default: REPERTOIRE_ENGINE, else whoosh).
     :param full: rebuild every chapter, ignoring the current index.
-    :param progress: a search.progress.Progress (default: none shown).
+    :param progress: a search.index.progress.Progress (default: none shown).
     :returns: {"units", "added", "changed", "removed", "unchanged", "indexed" (the keys of the chapters
               parsed and indexed by this build), "seconds", "engine", "warnings"}
     :raises CorpusError: a chapter cannot be parsed (the old index keeps serving).
@@ -141,52 +178,27 @@ def build_index(files, index_dir, engine=None, full=False, strict=False, progres
     with store.build_lock(index_dir):
         store.remove_debris(index_dir)
         base, manifest = _previous(index_dir, name, full)
-        old = {c["key"]: c for c in manifest["chapters"]} if manifest else {}
-        next_seq = manifest.get("next_seq", 0) if manifest else 0
-        kept, jobs = {}, []
-        for key, path, digest in given:
-            prior = old.get(key)
-            # A chapter counted by an older version of search.index.stats is indexed again: its
-            # stats lack what the pages now read.
-            if prior is not None and prior["sha256"] == digest and prior.get("stats_version") == STATS_VERSION:
-                kept[key] = {**prior, "path": path}
-                continue
-            seq = prior["seq"] if prior is not None else next_seq
-            next_seq = max(next_seq, seq + 1)
-            jobs.append(ChapterJob(key, path, digest, seq, strict))
+        kept, jobs, next_seq = _plan(given, manifest, strict)
+        old = dict.fromkeys(c["key"] for c in manifest["chapters"]) if manifest else {}
         remove = [k for k in old if k not in kept]
         changed = sum(1 for j in jobs if j.key in old)
         progress.stage(f"{name}: {len(jobs)} chapters to index ({changed} changed), {len(remove) - changed} to "
                        f"remove, {len(kept)} unchanged", total=len(jobs))
-
         tmp = None
-        summaries = {}
         try:
             tmp = store.new_build_folder(index_dir, base)
             jobs = [replace(job, vectors=str(tmp / vectors.FOLDER)) for job in jobs]
-            if jobs:
-                get_jieba()  # the chapters' phrase statistics need it: loaded once here, forked workers share it
-                encoder.warm_up()  # before the workers fork: they share the model's pages
-            for key in set(remove) - {job.key for job in jobs}:  # a changed chapter's are its cache
-                vectors.remove_chapter_vectors(tmp / vectors.FOLDER, key)
-            cls.write(tmp / store.ENGINE_DIR, create=base is None, remove=remove, jobs=jobs, load=load_chapter,
-                      on_chapter=lambda s: _indexed(s, summaries, progress))
-            chapters = sorted([*kept.values(), *summaries.values()], key=lambda c: c["seq"])
-            progress.stage(f"vectors: {vectors.assemble(tmp, [c['key'] for c in chapters])} units "
-                           f"({sum(s.get('embedded', 0) for s in summaries.values())} embedded by this build)")
-            store.write_json(tmp / store.STATS, corpus_stats(chapters))
+            chapters, summaries = _write_generation(tmp, cls, base, remove, jobs, kept, progress)
             store.write_json(tmp / store.MANIFEST, {
                 "format": store.FORMAT_VERSION, "engine": name, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "next_seq": next_seq, store.PREVIOUS: _current_name(index_dir), "chapters": chapters})
             store.checkpoint("written")
             store.swap_in(tmp, index_dir)
-        except OSError as exc:
+        except BaseException as exc:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
-            raise IndexError_(f"{index_dir}: cannot write the index: {exc.strerror or exc}") from None
-        except BaseException:
-            if tmp is not None:
-                shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise IndexError_(f"{index_dir}: cannot write the index: {exc.strerror or exc}") from None
             raise
     return {"units": sum(c["units"] for c in chapters), "added": len(jobs) - changed, "changed": changed,
             "removed": len(remove) - changed, "unchanged": len(kept), "indexed": sorted(summaries),

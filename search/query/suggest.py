@@ -69,7 +69,7 @@ def _longest_phrase_from():
 def pinyin_syllables(text):
     """The default pinyin of each Chinese character of `text`, without tones (pypinyin's readings).
 
-    The same as `lazy_pinyin(text)` for Chinese characters (tests/test_suggest.py checks it over
+    The same as `lazy_pinyin(text)` for Chinese characters (tests/query/test_suggest.py checks it over
     every name in the gazetteer and every phrase of the seed): longest phrase of pypinyin's
     phrase dictionary first, else the character's first reading. Calling lazy_pinyin itself
     costs ~50 µs a phrase, which alone would take a second for 20,000 entries.

@@ -141,14 +141,8 @@ def _split(raw, notices):
     return pieces
 
 
-@functools.lru_cache(maxsize=1024)
-def parse_query(raw, drop=(), dictionary=None):
-    """Parse what a user typed into clauses (AND of ORs) and exclusions, never raising.
-
-    :param drop: canonical names of former bodies not to search (SearchParams.drop).
-    :param dictionary: the generation's CC-CEDICT table (glossary.Dictionary), or None.
-    """
-    notices = []
+def _clean(raw, notices):
+    """The query without control characters, cut to MAX_QUERY; a notice for each thing done."""
     cleaned = _CONTROL.sub(" ", raw)
     if cleaned != raw:
         notices.append("已删除查询中的控制字符。")
@@ -157,6 +151,18 @@ def parse_query(raw, drop=(), dictionary=None):
         cleaned = cleaned[:MAX_QUERY]
     if "*" in cleaned or "?" in cleaned:
         notices.append("不支持通配符：* 和 ? 按普通字符检索。")
+    return cleaned
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_query(raw, drop=(), dictionary=None):
+    """Parse what a user typed into clauses (AND of ORs) and exclusions, never raising.
+
+    :param drop: canonical names of former bodies not to search (SearchParams.drop).
+    :param dictionary: the generation's CC-CEDICT table (glossary.Dictionary), or None.
+    """
+    notices = []
+    cleaned = _clean(raw, notices)
     clauses, excluded, readings = [], [], []
     pending_or = pending_not = False
     pieces = _split(cleaned, notices)

@@ -71,7 +71,7 @@ def parse_corpus(paths, strict=False, progress=None):
     """Parse several chapter files; ids carry each file's chapter key.
 
     :param strict: raise when a chapter fails the ingestion checks (see `parse_chapter`).
-    :param progress: a search.progress.Progress told of each chapter parsed.
+    :param progress: a search.index.progress.Progress (or anything with its methods) told of each chapter parsed.
     :raises CorpusError: for the first file that cannot be parsed, or a repeated chapter key.
     """
     paths = list(paths)

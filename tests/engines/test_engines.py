@@ -42,15 +42,6 @@ SORTED = [{"q": "和平", "sort": "date"}, {"q": "安全", "sort": "document"}, 
           {"q": "", "year": ["2005", "2007"], "kind": "footnote", "sort": "date_desc"}]
 
 
-@pytest.fixture(scope="module")
-def engines(seed_indexes):
-    """The seed index opened with every engine, by name."""
-    opened = {name: open_searcher(seed_indexes(name), expected=name) for name in ENGINES}
-    yield opened
-    for engine in opened.values():
-        engine.close()
-
-
 def _all_hits(engine, params):
     hits, page = [], 1
     while True:

@@ -4,9 +4,7 @@ groups with the same labels, the same units after the words, the same similar pr
 does not match."""
 import pytest
 
-from conftest import ENGINES
 from search.query.params import SearchParams
-from search.query.searcher import open_searcher
 from search.query.syntax import parse_query
 from search.text import normalize, squash
 
@@ -18,14 +16,6 @@ QUERIES = [
     {"q": "peacekeeping", "kind": "decision"}, {"q": "维和 -区域"}, {"q": "xyzzy qwerty"}, {"q": "火星"},
 ]
 P = "000_433e06851ef59419.49.p"
-
-
-@pytest.fixture(scope="module")
-def engines(seed_indexes):
-    opened = {name: open_searcher(seed_indexes(name), expected=name) for name in ENGINES}
-    yield opened
-    for engine in opened.values():
-        engine.close()
 
 
 def _fused(searcher, params):

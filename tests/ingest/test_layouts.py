@@ -113,7 +113,7 @@ def test_numbers_after_di_are_text_even_when_they_are_the_next_marker():
     assert [f.cited_by for f in c.footnotes[:2]] == [("mid_line_marker.7.p4",), ("mid_line_marker.7.p4",)]
 
 
-# ---------------------------------------------------------------- search/layout.py: markers told from numbers
+# ---------------------------------------------------------------- search/ingest/lines.py: markers told from numbers
 
 S = sentinel
 

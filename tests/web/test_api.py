@@ -169,6 +169,14 @@ def test_hostile_queries_answer_200_with_their_notices(client, scan, q, containe
         len(scan(contained)), min(len(scan(contained)), 20), notices)
 
 
+def test_echoed_text_is_never_markup_and_chinese_stays_readable(client):
+    # The query comes back in "query": its <, > and & as JSON escapes, its Chinese as UTF-8.
+    response = client.get("/api/search", query_string={"q": "<b>法国&"})
+    assert response.mimetype == "application/json"
+    assert b'"query":"\\u003cb\\u003e\xe6\xb3\x95\xe5\x9b\xbd\\u0026"' in response.data
+    assert (b"<" in response.data, b"&" in response.data, response.get_json()["query"]) == (False, False, "<b>法国&")
+
+
 @pytest.mark.parametrize("path", ["/api/search", "/api/p/x", "/search", "/api/openapi.json", "/"])
 def test_wrong_methods_get_405_with_allow_and_a_code(client, path):
     response = client.post(path)
