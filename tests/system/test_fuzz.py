@@ -233,8 +233,9 @@ def test_openapi_description_is_valid_and_covers_the_api():
     spec = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
     assert spec["openapi"].startswith("3.")
     assert set(spec["paths"]) == {"/api/search", "/api/p/{id}", "/api/doc/{symbol}", "/api/meeting/{number}",
-                                  "/api/suggest", "/api/home", "/api/contents", "/api/read/{chapter}", "/api/read/{chapter}/part/{part}",
-                                  "/api/read/{chapter}/{item}", "/api/read/{chapter}/{item}/{section}"}
+                                  "/api/suggest", "/api/home", "/api/contents", "/api/read/{chapter}",
+                                  "/api/read/{chapter}/part/{part}", "/api/read/{chapter}/{item}",
+                                  "/api/read/{chapter}/{item}/{section}"}
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {"q", "country", "org", "meeting", "year", "kind", "charter", "from", "to", "page", "per_page",
                      "sort", "drop"}
