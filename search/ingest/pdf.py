@@ -211,13 +211,17 @@ def _read_glyphs(path, number, textpage, strict=True):
     get_object, address = pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p.from_buffer
     ox, oy = ctypes.byref(x), ctypes.byref(y)
     bold, fonts = {}, {}  # text object -> bold, font -> bold: one lookup per object and font
-    unmapped, heavy, looked, last = 0, False, -_STRIDE, (None, None)
+    unmapped, heavy, looked, last, second_half = 0, False, -_STRIDE, (None, None), -1
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
+        if i == second_half:
+            continue
         if is_generated(textpage, i):
             # pdfium's own spaces and line breaks, guessed from gaps: the layout does its own.
             looked = -_STRIDE  # and the next character may be another run's
             continue
         code = get_unicode(textpage, i)
+        if 0xD800 <= code < 0xE000:
+            code, second_half = _joined_halves(code, get_unicode(textpage, i + 1), i)
         if code < 0x20 and pdfium_c.FPDFText_IsHyphen(textpage, i):
             # pdfium reports a hyphen that ends a line as 0x02; the text has the hyphen as printed.
             code = 0x2D
@@ -248,6 +252,15 @@ def _read_glyphs(path, number, textpage, strict=True):
             looked, last = i, run
         glyphs.append(Glyph(ch, rect.left, rect.right, run[0], run[1], heavy, i, mark))
     return glyphs, unmapped
+
+
+def _joined_halves(first, second, i):
+    """A character that pdfium gives as two UTF-16 halves, at i and i + 1 (one past U+FFFF: 𠮷, a
+    mathematical letter): (its code, i + 1, the index to skip); (0xFFFD, -1), unreadable, for a half
+    without its other half."""
+    if first < 0xDC00 and 0xDC00 <= second < 0xE000:
+        return 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), i + 1
+    return 0xFFFD, -1
 
 
 def _character(code):

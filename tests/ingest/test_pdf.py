@@ -336,6 +336,23 @@ def test_a_heading_opening_several_pages_is_not_taken_for_a_running_head(tmp_pat
     ]
 
 
+def test_a_character_past_the_basic_plane_comes_back_whole(tmp_path):
+    # pdfium gives a character past U+FFFF (𠮷, of CJK Extension B, as in a name) as two UTF-16
+    # halves; the record has the character, as Chromium printed it.
+    html = tmp_path / "c.html"
+    html.write_text('<!doctype html><html lang="zh"><meta charset="utf-8">'
+                    '<style>body{font-family:"Noto Sans CJK SC";font-size:12pt}h1{font-size:16pt}</style>'
+                    "<h1>49. 与区域组织合作有关的项目</h1><p>日本代表𠮷田先生发了言。</p></html>", encoding="utf-8")
+    pdf = tmp_path / "c.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    html.as_uri()], check=True, capture_output=True, timeout=120)
+    corpus = parse_chapter(pdf)
+    assert [(p.kind, p.text) for p in corpus.paragraphs] == [
+        ("heading", "49. 与区域组织合作有关的项目"), ("paragraph", "日本代表𠮷田先生发了言。")]
+    assert corpus.warnings == ()
+
+
 # ---------------------------------------------------------------- as publishers set them
 
 
