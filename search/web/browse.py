@@ -33,6 +33,8 @@ def home_context(stats, link):
         "chapters": stats["chapters"],
         "holdings": [
             {"label": "章节", "count": stats["chapters"], "url": contents},
+            # Parts only where chapters have them: most chapters of the Repertoire do not.
+            *([{"label": "部分", "count": stats["parts"], "url": contents}] if stats.get("parts") else []),
             {"label": "项目", "count": stats["items"], "url": contents},
             {"label": "节", "count": stats["sections"], "url": contents},
             {"label": "年份", "count": len(stats["years"]), "url": "#by-year"},

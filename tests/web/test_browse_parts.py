@@ -44,6 +44,12 @@ def test_the_contents_list_each_part_before_the_items_it_holds(client):
     assert [e.classes for e in entries[:2]] == [["contents-entry", "level-chapter"], ["contents-entry", "level-item"]]
 
 
+def test_the_home_page_counts_the_parts(client):
+    holdings = [(a.text, a["href"]) for a in find(get_ok(client, "/"), "a", inside="holdings-list")]
+    assert holdings[:4] == [("2章节", "/contents"), ("2部分", "/contents"), ("5项目", "/contents"),
+                            ("1节", "/contents")]
+
+
 @pytest.mark.parametrize("number, pages", [
     (1, [["1.p1", "1.p2", "1.p3", "1.p4"], ["2.p1", "2.p2"]]),
     (2, [["3.p1", "3.p2", "3.p3", "4.p1"], ["4.p2", "4.p3"]]),
