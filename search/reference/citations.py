@@ -84,18 +84,27 @@ def normalize_symbol(symbol):
 
 
 _CONNECTIVES = re.compile(r"分别为|以及|和|及|见|[\s\W\d]")
+# Where in the Repertoire or the Charter: "第十三章第三部分 A 节", "关于《宪章》第八章的", and the
+# words that send a reader there ("会议讨论详情，见…").
+_CROSS_REFERENCE = re.compile(
+    r"(?:关于)?《宪章》第[一二三四五六七八九十百\d]+[章条](?:的)?"
+    r"|第[一二三四五六七八九十百\d]+章(?:第[一二三四五六七八九十\d]+部分)?(?:\s*[A-Z]\s*节)?"
+    r"|会议讨论详情|讨论详情|另见|参看"
+)
 
 
 def is_citation_only(text):
-    """True when a footnote says nothing but where: document symbols, 同上, pages and speakers.
+    """True when a footnote says nothing but where: document symbols, 同上, pages and speakers, or
+    the chapter of the Repertoire that tells more.
 
-    Such a note ("S/PV.5007，第 8 页。") is found by every search for its document or speakers,
-    but a reader wants the paragraph that cites it first (search ranks it below them).
+    Such a note ("S/PV.5007，第 8 页(法国)。", "会议讨论详情，见第十三章第三部分 A 节。") is found by every
+    search for its document, speakers or chapter, but a reader wants the paragraph that cites it
+    first (search ranks it below them), and it has no meaning to compare.
 
-    >>> [is_citation_only(t) for t in ("S/PV.5007，第 8 页(法国)。", "同上，第 5 页。", "分别为 S/PV.5282，第 17 页和 S/PV.5282(Resumption 1)，第 2 页。", "会议讨论详情，见第十三章。")]
-    [True, True, True, False]
+    >>> [is_citation_only(t) for t in ("S/PV.5007，第 8 页(法国)。", "同上，第 5 页。", "分别为 S/PV.5282，第 17 页和 S/PV.5282(Resumption 1)，第 2 页。", "会议讨论详情，见关于《宪章》第八章的第十二章第三部分 A 节。", "罗马尼亚外交部长应邀参加；他的讲话，见 S/2006/757。")]
+    [True, True, True, True, False]
     """
-    return not _CONNECTIVES.sub("", _TOKEN.sub("", text))
+    return not _CONNECTIVES.sub("", _CROSS_REFERENCE.sub("", _TOKEN.sub("", text)))
 
 
 def _symbol(m):
