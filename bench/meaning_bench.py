@@ -229,16 +229,18 @@ def serve_memory(cwd, conf, index, requests):
 def bench_memory(work, engine, base, copies):
     from urllib.parse import quote
 
+    from search.index.store import read_manifest
     from search.index.vectors import ALL, INT8
 
     meaning = work / f"meaning-{engine}-cached"
     today = work / f"today-{engine}"
+    version = Path(os.path.realpath(meaning))
+    first = read_manifest(version)["chapters"][0]["key"]  # a copy's key: make_corpus names each anew
     last = -(-copies // 20)  # subsidiarity's last page (one unit per copy): the meaning search runs there
     requests = ["/api/search?q=" + quote("区域组织"), "/api/search?q=" + quote("维和经费"),
-                f"/api/search?q=subsidiarity&page={last}", "/api/p/000_433e06851ef59419.49.p42"]
+                f"/api/search?q=subsidiarity&page={last}", f"/api/p/{first}.49.p42"]
     unshared = work / "gunicorn-unshared.conf.py"
     unshared.write_text(f"exec(open({str(ROOT / 'gunicorn.conf.py')!r}).read())\ndel when_ready\n")
-    version = Path(os.path.realpath(meaning))
     return {"vectors MB (float16, int8)": [round(os.path.getsize(version / f) / 2 ** 20, 1) for f in (ALL, INT8)],
             "today": serve_memory(base, base / "gunicorn.conf.py", today, requests[:2]),
             "encoder shared": serve_memory(ROOT, ROOT / "gunicorn.conf.py", meaning, requests),
