@@ -23,6 +23,17 @@ def records_without_source(corpus):
     return out
 
 
+def searcher_of_text(folder, name, text, engine):
+    """A real index of one hand-written chapter `text` (saved as `folder/name`), built with `engine`
+    and opened: the searcher of a module's fixture, to be closed by it."""
+    from search.index.build import build_index
+    from search.query.searcher import open_searcher
+
+    (folder / name).write_text(text, encoding="utf-8")
+    build_index([folder / name], folder / "index", engine=engine)
+    return open_searcher(folder / "index")
+
+
 @pytest.fixture(scope="session")
 def seed_corpus():
     """The parsed seed chapters (a Corpus)."""

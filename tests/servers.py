@@ -8,6 +8,7 @@ import resource
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections import namedtuple
 from pathlib import Path
@@ -82,6 +83,30 @@ def tail(path, lines=40):
         return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
+
+
+def kill_build_when(args, started, after=0.0, timeout=60):
+    """Run `python -m search build ARGS`, and kill it with SIGKILL once `started(pid)` says it is at
+    the point to kill it at (polled), `after` seconds later. Asserts it got there and was killed."""
+    proc = subprocess.Popen([sys.executable, "-m", "search", "build", *map(str, args)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while not started(proc.pid):
+            assert proc.poll() is None, f"the build ended before it could be killed: {proc.stderr.read().decode()}"
+            assert time.monotonic() < deadline, "the build never got to the point to kill it at"
+            time.sleep(0.02)
+        time.sleep(after)
+        assert proc.poll() is None, "the build ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    return proc
 
 
 def wait_for_http(url, proc, log_path, timeout=60, interval=0.2):

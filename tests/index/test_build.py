@@ -3,14 +3,13 @@ import json
 import os
 import pty
 import re
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import ENGINES, ROOT, SEED_FILES
+from servers import kill_build_when
 from search.index.build import build_index
 from search.query.searcher import open_searcher
 from search.errors import CorpusError, IndexError_
@@ -259,23 +258,10 @@ def test_a_build_killed_during_an_incremental_update_leaves_the_index_serving(tm
     build_index(files, index_dir)
     generation, answer = current_generation(index_dir), _answers(index_dir)
     more = files + [_chapter(src, f"n{i:02d}") for i in range(12)]
-    proc = subprocess.Popen([sys.executable, "-m", "search", "build", "--index", str(index_dir), *map(str, more)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        # A new chapter's texts file in the build folder: the update is under way, in its hard-linked copy.
-        deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(f".index.build-{proc.pid}-*/engine/texts/n*.txt")):
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the update never started writing"
-            time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
+    # Killed once a new chapter's texts file is in the build folder: the update is under way, in its
+    # hard-linked copy.
+    kill_build_when(["--index", index_dir, *more],
+                    lambda pid: bool(list(tmp_path.glob(f".index.build-{pid}-*/engine/texts/n*.txt"))))
     assert current_generation(index_dir) == generation
     assert _answers(index_dir) == answer
     # The next build clears the killed one's folder and applies the update.

@@ -42,7 +42,7 @@ def no_part(text):
      part_3("与区域安排和区域组织有关的项目", "第三部分 与区域安排和区域组织有关的项目")),
     # An extraction that keeps no space at the end of a unit: a unit starts on an indented line.
     (f" 第三部分\n {TITLE}\n\n 3. 第三个项目\n\n 第三个项目的段落。\n", part_3()),
-    (f" 第三部分 与区域安排\n有关的项目\n\n 3. 第三个项目\n\n 第三个项目的段落。\n", part_3()),
+    (" 第三部分 与区域安排\n有关的项目\n\n 3. 第三个项目\n\n 第三个项目的段落。\n", part_3()),
     # Arabic digits, as some chapters print them.
     (f" 第 3 部分 {TITLE} \n\n{ITEM_3}", part_3(heading=f"第 3 部分 {TITLE}")),
     # A part without a title.

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import ENGINES
+from conftest import ENGINES, searcher_of_text
 from search.errors import QueryError
 from search.query.params import SearchParams
 from search.query.syntax import parse_query
@@ -36,13 +36,7 @@ HAND_CHAPTER = """ 1. 意义检索测试项目
 
 @pytest.fixture(scope="module", params=ENGINES)
 def hand(request, tmp_path_factory):
-    from search.index.build import build_index
-    from search.query.searcher import open_searcher
-
-    folder = tmp_path_factory.mktemp("meaning")
-    (folder / "hand.txt").write_text(HAND_CHAPTER, encoding="utf-8")
-    build_index([folder / "hand.txt"], folder / "index", engine=request.param)
-    searcher = open_searcher(folder / "index")
+    searcher = searcher_of_text(tmp_path_factory.mktemp("meaning"), "hand.txt", HAND_CHAPTER, request.param)
     yield searcher
     searcher.close()
 

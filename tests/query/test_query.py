@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ENGINES
+from conftest import ENGINES, searcher_of_text
 from search.text import normalize, squash
 from search.reference.charter import find_charter_refs
 from search.errors import QueryError
@@ -179,13 +179,7 @@ RANKING_CHAPTER = """ 1. 排序测试项目
 
 @pytest.fixture(scope="module", params=ENGINES)
 def ranking_searcher(request, tmp_path_factory):
-    from search.index.build import build_index
-    from search.query.searcher import open_searcher
-
-    folder = tmp_path_factory.mktemp("ranking")
-    (folder / "rank.txt").write_text(RANKING_CHAPTER, encoding="utf-8")
-    build_index([folder / "rank.txt"], folder / "index", engine=request.param)
-    engine = open_searcher(folder / "index")
+    engine = searcher_of_text(tmp_path_factory.mktemp("ranking"), "rank.txt", RANKING_CHAPTER, request.param)
     yield engine
     engine.close()
 

@@ -4,7 +4,6 @@ Each build here is a real `python -m search build` process, as an operator would
 """
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ import requests
 
 from conftest import SEED_FILES
 from paths import ROOT
-from servers import free_port, start_process, stop_process, wait_for_http
+from servers import free_port, kill_build_when, start_process, stop_process, wait_for_http
 from search.index.build import build_index
 from search.reference.resolve import parse_corpus
 from search.query.searcher import open_searcher
@@ -176,28 +175,14 @@ def test_file_cut_inside_a_character_is_indexed_up_to_the_cut_with_a_warning(ser
 def test_build_killed_halfway_leaves_the_serving_index_intact(serving, tmp_path):
     index_dir, generation, answer = serving
     files = _copies(tmp_path / "big", 30)
-    proc = subprocess.Popen([sys.executable, "-m", "search", "build", "--index", str(index_dir), *map(str, files)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    temp = None
-    try:
-        deadline = time.monotonic() + 60
-        while temp is None or not any(temp.iterdir()):
-            assert proc.poll() is None, "the build finished before it could be killed: make the corpus bigger"
-            assert time.monotonic() < deadline, "no temp build folder appeared"
-            found = list(index_dir.parent.glob(f".{index_dir.name}.build-{proc.pid}-*"))
-            temp = found[0] if found else None
-            time.sleep(0.05)
-        time.sleep(1.0)  # well into writing segments
-        assert proc.poll() is None, "the build finished before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+
+    def writing(pid):  # a temp build folder with something in it
+        return any(any(f.iterdir()) for f in index_dir.parent.glob(f".{index_dir.name}.build-{pid}-*"))
+
+    proc = kill_build_when(["--index", index_dir, *files], writing, after=1.0)  # well into writing segments
     assert current_generation(index_dir) == generation
     assert _answer(index_dir) == answer
+    [temp] = index_dir.parent.glob(f".{index_dir.name}.build-{proc.pid}-*")
     assert temp.exists()  # the killed build's half-written folder, next to the serving one
 
     # The next build clears the dead build's folder and swaps in normally.
