@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..config import DATA_DIR
 from ..text import HAN_CHAR, normalize
+from ..words import segment
 from . import gazetteer
 
 GLOSSARY = DATA_DIR / "sc_glossary.tsv"
@@ -204,8 +205,6 @@ def expand_chinese(text, whole=True):
     >>> [(s.text, s.terms, s.source) for s in expand_chinese("维和经费")]
     [('维和', ('维和', '维持和平'), 'short'), ('经费', ('经费', '资金', '预算', '财政', '摊款', '筹资'), 'related')]
     """
-    from ..words import segment
-
     table = short_forms()
     q = re.sub(r"\s+", "", normalize(text))
     pieces, rest = [], ""
