@@ -4,14 +4,15 @@ In a version folder (search.index.store):
 
     vectors/<chapter>.npy    float16 rows, one per embeddable unit of the chapter, in document order
     vectors/<chapter>.json   {"model", "ids", "keys"}: the rows' record ids and text hashes
-    vectors.npy              every chapter's rows, in the manifest's chapter order (what a server maps)
+    vectors.npy              every chapter's rows, in the manifest's chapter order (a server reads rows)
     vectors-ids.npy          the rows' record ids (fixed-width bytes), and vectors-index.npy the rows
                              sorted by id: a record's row by binary search, in shared memory
 
 The per-chapter files make builds incremental like the engines' files: an unchanged chapter's
 are hard links to the previous version's, a changed chapter re-embeds only the units whose text
 hash it has not seen (the previous version of the chapter and the process's cache say which).
-The whole-generation file is what servers memory-map: its pages are shared by every worker.
+The whole-generation files are what servers open: the int8 copy memory-mapped (its pages shared by
+every worker), the float16 rows read where a search re-ranks (class Vectors).
 
 float16: 1 KB a unit (110 MB at 1,000 times the seed chapter) with nearest neighbours the same as
 float32 (recall@10 0.998-1.0); int8 alone loses 2-6 % (bench/meaning/README.md). The search is
@@ -165,15 +166,41 @@ def assemble(version, chapter_keys):
 
 
 class Vectors:
-    """A generation's vectors, memory-mapped (shared by every process serving it)."""
+    """A generation's vectors: the int8 scan copy and the id arrays memory-mapped (their pages shared
+    by every process serving the generation), the float16 rows read with pread where needed.
+
+    The float16 file is not mapped by a server: a mapped row faults in the pages around it as well
+    (the kernel's fault-around, 64 KB), so the few hundred rows a search re-ranks held ~80 MB of the
+    file at 1,000 copies of the seed. Read one by one, a search holds only what it reads.
+    """
 
     def __init__(self, version):
         version = Path(version)
-        self.matrix = np.load(version / ALL, mmap_mode="r")
+        self._path = version / ALL
         self._int8 = np.load(version / INT8, mmap_mode="r")
         self._scale = np.load(version / SCALE)
         self.ids = np.load(version / IDS, mmap_mode="r")
         self._index = np.load(version / INDEX, mmap_mode="r")
+        self._fd = os.open(self._path, os.O_RDONLY)
+        try:
+            with open(self._path, "rb") as f:
+                header = {(1, 0): np.lib.format.read_array_header_1_0,
+                          (2, 0): np.lib.format.read_array_header_2_0}.get(np.lib.format.read_magic(f))
+                if header is None:
+                    raise ValueError(f"{self._path}: an .npy format this reader does not know")
+                shape, fortran, dtype = header(f)
+                self._offset = f.tell()
+            if fortran or dtype != np.float16 or len(shape) != 2 or shape[1] != DIMS or shape[0] != len(self.ids):
+                raise ValueError(f"{self._path}: not the rows of this generation ({shape}, {dtype})")
+            if os.fstat(self._fd).st_size < self._offset + shape[0] * DIMS * 2:
+                raise ValueError(f"{self._path}: cut short")
+            if hasattr(os, "posix_fadvise"):  # no read-ahead: the rows read are scattered
+                os.posix_fadvise(self._fd, 0, 0, os.POSIX_FADV_RANDOM)
+        except BaseException:
+            os.close(self._fd)
+            raise
+        self._rows = shape[0]
+        self._matrix = None
 
     @classmethod
     def open(cls, version):
@@ -184,11 +211,32 @@ class Vectors:
             return None
 
     def close(self):
-        """Drop the memory maps (each holds a descriptor until its last array goes)."""
-        self.matrix = self.ids = self._index = self._int8 = None
+        """Drop the memory maps (each holds a descriptor until its last array goes) and the file."""
+        self._matrix = self.ids = self._index = self._int8 = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def __len__(self):
-        return len(self.matrix)
+        return self._rows
+
+    @property
+    def matrix(self):
+        """Every float16 row, memory-mapped on first use (full scans: the benchmark and the tests)."""
+        if self._matrix is None:
+            self._matrix = np.load(self._path, mmap_mode="r")
+        return self._matrix
+
+    def vectors(self, rows):
+        """float32 (len(rows), DIMS): the float16 rows `rows`, in the order given, read from the file."""
+        out = np.empty((len(rows), DIMS), np.float16)
+        size = DIMS * 2
+        for i, row in enumerate(rows):
+            data = os.pread(self._fd, size, self._offset + int(row) * size)
+            if len(data) != size:
+                raise OSError(f"{self._path}: row {row} cut short")
+            out[i] = np.frombuffer(data, np.float16)
+        return out.astype(np.float32)
 
     def row(self, record_id):
         """The row of a record, or None (a unit without a vector: a date heading, a citation)."""
@@ -208,7 +256,7 @@ class Vectors:
 
     def nearest(self, vector, k):
         """(rows, cosines) of the k rows nearest to `vector`, best first (exact search)."""
-        if not len(self.matrix) or k <= 0:
+        if not self._rows or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         vector = np.asarray(vector, dtype=np.float32)
         # dot(row_i8 * scale, q) = dot(row_i8, q * scale): the query in the int8 rows' units.
@@ -218,7 +266,7 @@ class Vectors:
         approx = np.asarray(simsimd.cdist(query, self._int8, metric="dot", threads=1), dtype=np.float32)[0]
         wanted = min(max(k, RERANK), len(approx))
         rows = np.sort(np.argpartition(-approx, wanted - 1)[:wanted])
-        sims = np.asarray(self.matrix[rows], dtype=np.float32) @ vector
+        sims = self.vectors(rows) @ vector
         k = min(k, len(rows))
         best = np.lexsort((rows, -sims))[:k]  # by cosine, ties by row (document order)
         return rows[best], sims[best]

@@ -9,7 +9,10 @@ rankings measured no better on the relevance set, bench/meaning/README.md, and w
 
 FLOOR: twelve nonsense queries reached cosine 0.174 at most on the seed, a second twelve 0.183:
 0.20 keeps every one of them empty (a nonsense query shows no meaning hit) while real concept
-queries reach 0.3-0.6.
+queries reach 0.3-0.6. FLOOR_FOUND: the floor for a query whose words the corpus does hold (the
+words or the partial tier find a unit): such a query is not nonsense, and a concept the encoder
+knows little of (good offices, 斡旋) reaches only 0.1-0.2 with its neighbours (chosen on the tune
+half of the relevance set, with no nonsense query given a meaning hit: bench/relevance).
 
 The query vector is the typed text with the first two strings of each translated or expanded
 concept ("peacekeeping 维持和平 维和"): the encoder is multilingual, but the Chinese terms pin the
@@ -25,6 +28,7 @@ import numpy as np
 from ..index.encoder import embed_query
 
 FLOOR = 0.20
+FLOOR_FOUND = 0.12
 RELATED = 10      # meaning-only hits at most, after the words' last hit
 CANDIDATES = 50   # nearest units looked at (those the words found are skipped)
 
@@ -57,16 +61,18 @@ def by_meaning(vectors, records, raw, parsed):
         return list(records)
     query = embed_query(meaning_text(raw, parsed)).astype(np.float32)
     rows = [vectors.row(r["id"]) for r in records]
-    score = [float(np.asarray(vectors.matrix[row], dtype=np.float32) @ query) if row is not None else -2.0
-             for row in rows]
+    known = [row for row in rows if row is not None]
+    cosine = dict(zip(known, (vectors.vectors(known) @ query).tolist()))
+    score = [cosine[row] if row is not None else -2.0 for row in rows]
     order = sorted(range(len(records)), key=lambda i: (-score[i], i))
     return [records[i] for i in order]
 
 
-def related_units(engine, vectors, parsed, params, raw, floor=None, limit=RELATED):
+def related_units(engine, vectors, parsed, params, raw, found=False, limit=RELATED):
     """The units close in meaning to the query that its words do not find (filters and exclusions
-    applied), best first: a tuple of Related. `floor`: FLOOR unless given."""
-    floor = FLOOR if floor is None else floor
+    applied), best first: a tuple of Related. `found`: the query's words find units (FLOOR_FOUND
+    applies, else FLOOR)."""
+    floor = FLOOR_FOUND if found else FLOOR
     if vectors is None or not len(vectors) or not wants_meaning(parsed):
         return ()
     rows, cosines = vectors.nearest(embed_query(meaning_text(raw, parsed)), CANDIDATES)

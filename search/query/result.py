@@ -104,8 +104,9 @@ def _related(record, parsed, cosine=None):
 
 def _supplement(engine, vectors, parsed, params, total):
     """What the words' last page adds: when they find fewer than RELAX_BELOW units, the units holding
-    all concepts of a translated or expanded term but one (partial); then the units close in meaning.
-    At most RELATED in all."""
+    all concepts of a translated or expanded term but one (partial); then the units close in meaning
+    (search.query.meaning: a lower floor when the words or the partial tier find units). At most
+    RELATED in all."""
     out = []
     loose = relaxed(parsed) if total < RELAX_BELOW else None
     if loose is not None:
@@ -113,7 +114,7 @@ def _supplement(engine, vectors, parsed, params, total):
         partial = engine.outside(parsed, params, [r["id"] for r, _ in found])
         out = [_related(r, parsed) for r in by_meaning(vectors, partial, params.q, parsed)]
     seen = {d["id"] for d in out}
-    for item in related_units(engine, vectors, parsed, params, params.q):
+    for item in related_units(engine, vectors, parsed, params, params.q, found=bool(total or out)):
         if item.record["id"] not in seen:
             out.append(_related(item.record, parsed, item.cosine))
     return tuple(out[:RELATED])

@@ -1,6 +1,7 @@
 """The units' vectors belong to the index generation: what gets one, incremental builds that embed only
 new text, hard links for unchanged chapters, memory-mapped reading."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -103,3 +104,27 @@ def test_the_two_step_search_finds_what_a_full_float16_scan_finds(seed_vectors):
         rows, sims = vectors.nearest(query, 20)
         exact_rows, exact_sims = vectors.nearest_exact(query, 20)
         assert rows.tolist() == exact_rows.tolist() and np.allclose(sims, exact_sims, atol=2e-3)
+
+
+def _mapped_files():
+    return {line.split(maxsplit=5)[-1].strip() for line in Path("/proc/self/maps").read_text().splitlines()
+            if len(line.split(maxsplit=5)) == 6}
+
+
+def test_a_search_reads_the_rows_it_reranks_without_mapping_the_float16_file(seed_vectors):
+    vectors = Vectors.open(seed_vectors)
+    row = vectors.row(f"{KEY}.49.p42")
+    query = vectors.vectors([row])[0]
+    rows, cosines = vectors.nearest(query, 3)
+    assert str(seed_vectors / ALL) not in _mapped_files()
+    assert np.array_equal(vectors.vectors(rows), np.asarray(vectors.matrix[rows], dtype=np.float32))
+    assert (int(rows[0]), round(float(cosines[0]), 2)) == (row, 1.0)
+    vectors.close()
+
+
+def test_a_float16_file_cut_short_leaves_the_generation_without_meaning(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([_copy(tmp_path / "src", "a")], index_dir)
+    path = version_of(index_dir) / ALL
+    path.write_bytes(path.read_bytes()[:-512])
+    assert Vectors.open(version_of(index_dir)) is None

@@ -7,6 +7,8 @@ import pytest
 
 from conftest import ENGINES, searcher_of_text
 from search.errors import QueryError
+from search.index.encoder import embed_query
+from search.query.meaning import FLOOR, FLOOR_FOUND, meaning_text
 from search.query.params import SearchParams
 from search.query.syntax import parse_query
 
@@ -156,8 +158,25 @@ def test_meaning_hits_follow_the_words_last_page_above_the_floor(seed_engine, sc
     words = scan("维持和平") | scan("维和")
     assert related and all(h["id"] not in words for h in related)
     cosines = [h["cosine"] for h in related]
-    assert cosines == sorted(cosines, reverse=True) and min(cosines) >= 0.2
+    assert cosines == sorted(cosines, reverse=True) and min(cosines) >= FLOOR_FOUND
     assert search(seed_engine, "peacekeeping", per_page=5).related == ()  # page 1 of 6: not the last
+
+
+def test_a_query_whose_words_are_found_gets_meaning_hits_down_to_the_lower_floor(seed_engine, scan):
+    result = search(seed_engine, "memorandum of understanding")
+    assert ids(result) == scan("谅解备忘录") and result.total == 1
+    cosines = [h["cosine"] for h in result.related if h["match"] == "meaning"]
+    assert len(cosines) == 10 and FLOOR_FOUND <= min(cosines) < FLOOR
+
+
+def test_a_query_whose_words_are_not_found_keeps_the_nonsense_floor(hand):
+    q = "维和行动的资金来源与分摊"  # no unit of the hand chapter holds all its words, nor all but one
+    rows, cosines = hand.vectors.nearest(embed_query(meaning_text(q, parse_query(q, (), hand.dictionary))), 20)
+    close = {hand.vectors.record_id(r): c for r, c in zip(rows.tolist(), cosines.tolist())}
+    assert any(FLOOR_FOUND <= c < FLOOR for c in close.values())  # what the lower floor would add
+    result = search(hand, q)
+    assert result.total == 0
+    assert [(h["id"], h["match"]) for h in result.related] == [(i, "meaning") for i, c in close.items() if c >= FLOOR]
 
 
 def test_meaning_hits_pass_the_filters_and_exclusions(seed_engine):

@@ -207,3 +207,15 @@ def test_openapi_description_is_served_and_names_the_routes(client):
     assert response.status_code == 200 and response.mimetype == "application/json"
     spec = response.get_json()
     assert spec["openapi"].startswith("3.") and {"/api/search", "/api/p/{id}"} <= set(spec["paths"])
+
+
+def test_every_way_a_hit_matched_is_one_the_description_names(client):
+    spec = client.get("/api/openapi.json").get_json()
+    hit = spec["components"]["schemas"]["Hit"]["allOf"][1]["properties"]
+    described = set(hit["match"]["enum"])
+    seen = set()
+    for q in ("维和部队快速部署", "peacekeeping", "非盟", "维和", "联合国区域组织", "good offices"):
+        data = client.get("/api/search", query_string={"q": q, "per_page": 100}).get_json()
+        seen |= {h["match"] for h in data["hits"] + data["related"]}
+    assert seen == {"exact", "words", "translated", "expanded", "partial", "meaning"}
+    assert seen <= described
