@@ -45,6 +45,15 @@ def make_corpus(n, out_dir=DEFAULT_OUT, seed=SEED):
     return paths
 
 
+def extra_chapter(n, out_dir=DEFAULT_OUT, seed=SEED):
+    """A chapter file that is not one of the N copies: what an incremental build adds and removes."""
+    folder = Path(out_dir) / f"corpus-{n}-extra"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / copy_name(n, max(3, len(str(n - 1))))  # copy number N: a key no copy 0..N-1 has
+    path.write_bytes(Path(seed).read_bytes())
+    return path
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="+", type=int, help="numbers of copies, e.g. 1 100 1000")

@@ -1,11 +1,13 @@
 """Speed and memory of the meaning search at N copies of the seed chapter (issue 20's budget).
 
-    .venv/bin/python bench/meaning_bench.py [--copies 1000] [--engine tantivy] [--skip build,latency,similar,memory]
+    .venv/bin/python bench/meaning_bench.py [--copies 1000] [--engine tantivy] [--skip build,incremental,latency,similar,memory]
 
 - build: today's build (the code of `--base`, default the merge-base with main, without vectors)
   against this build with embeddings, from scratch, in subprocesses: with the text-hash cache (which
   on copies embeds each of the seed's texts once per worker) and uncached (the cache emptied after
   every chapter, so every unit is embedded: what a first build of real, distinct chapters pays);
+- incremental: one chapter added to the N copies and removed again, three times, with each code
+  on its own index (the new chapter's units are embedded: the process has seen none of them);
 - latency: in process, each query cold on two Searchers over the same index (one without vectors:
   "the same search without meaning"), the Searcher's page 1 and the words' last page (where the
   meaning search runs), and the meaning part alone (query vector, exhaustive search, filters);
@@ -35,7 +37,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "tests"))
-from make_corpus import make_corpus  # noqa: E402
+from make_corpus import extra_chapter, make_corpus  # noqa: E402
 
 PY = sys.executable
 RELEVANCE = BENCH / "relevance" / "queries.json"
@@ -96,6 +98,25 @@ def bench_build(files, work, engine, base, modes=("cached", "uncached")):
         shutil.rmtree(index, ignore_errors=True)
         seconds = timed_build([PY, "-c", BUILD, str(index), engine, mode, *map(str, files)], ROOT)
         out[mode] = {"seconds": seconds, "load": load(), "ratio": round(seconds / out["today"]["seconds"], 2)}
+    return out
+
+
+def bench_incremental(files, work, engine, base, rounds=3):
+    """Adding one chapter of new text to the N copies, and removing it again, `rounds` times, with
+    today's code on its index and with this code (which embeds the chapter's units) on its own:
+    chapters arrive one at a time, and this is what each costs."""
+    extra = extra_chapter(len(files), work.parent)
+    out = {}
+    for name, cwd in (("today", base), ("with embeddings", ROOT)):
+        index = work / (f"today-{engine}" if name == "today" else f"meaning-{engine}-cached")
+        build = [PY, "-m", "search", "build", "--quiet", "--engine", engine, "--index", str(index)]
+        add, remove = [], []
+        for _ in range(rounds):
+            add.append(timed_build(build + [*map(str, files), str(extra)], cwd))
+            remove.append(timed_build(build + list(map(str, files)), cwd))
+        out[name] = {"add s": add, "remove s": remove, "add median": statistics.median(add),
+                     "remove median": statistics.median(remove), "load": load()}
+    out["add ratio"] = round(out["with embeddings"]["add median"] / out["today"]["add median"], 2)
     return out
 
 
@@ -252,7 +273,7 @@ def main():
     ap.add_argument("--copies", type=int, default=1000)
     ap.add_argument("--engine", default="tantivy")
     ap.add_argument("--base", default=None, help="git ref of today's code (default: merge-base with main)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: build,latency,similar,memory")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: build,incremental,latency,similar,memory")
     ap.add_argument("--out", type=Path, default=BENCH / "out")
     ap.add_argument("--cached-only", action="store_true", help="skip the uncached build (about 4x the cached one)")
     args = ap.parse_args()
@@ -269,6 +290,7 @@ def main():
     index = work / f"meaning-{args.engine}-cached"
     modes = ("cached",) if args.cached_only else ("cached", "uncached")
     for part, run in (("build", lambda: bench_build(files, work, args.engine, base, modes)),
+                      ("incremental", lambda: bench_incremental(files, work, args.engine, base)),
                       ("latency", lambda: bench_latency(index)), ("similar", lambda: bench_similar(index)),
                       ("memory", lambda: bench_memory(work, args.engine, base, args.copies))):
         if part in skip:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(BENCH_DIR.parent))
 import report  # noqa: E402
 import targets  # noqa: E402
 import throughput  # noqa: E402
-from make_corpus import DEFAULT_OUT, SEED, copy_name, make_corpus  # noqa: E402
+from make_corpus import DEFAULT_OUT, extra_chapter, make_corpus  # noqa: E402
 from procs import (PYTHON, MemoryWatch, free_port, log, process_tree, proc_status_kb, start, stop,  # noqa: E402
                    tail, tree_pss_mb, wait_ready)
 from queries import PER_PAGE, first_time_queries, route_paths  # noqa: E402
@@ -88,15 +88,6 @@ def _ours_units(index):
 def _peer_units(db):
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         return conn.execute("SELECT count(*) FROM units").fetchone()[0]
-
-
-def extra_chapter(n, out):
-    """A chapter file that is not one of the N copies: what the incremental build adds and removes."""
-    folder = out / f"corpus-{n}-extra"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / copy_name(n, max(3, len(str(n - 1))))  # copy number N: a key no copy 0..N-1 has
-    path.write_bytes(SEED.read_bytes())
-    return path
 
 
 def build_ours(engine, n, files, work, args):
