@@ -123,41 +123,51 @@ def remove_chapter_vectors(folder, key):
 
 
 def assemble(version, chapter_keys):
-    """Write the whole generation's vectors.npy and id files from the per-chapter files, in order."""
+    """Write the whole generation's vectors.npy, its int8 copy and the id files from the per-chapter
+    files, in order: one pass over the chapters' files for the int8 scale, one to write both."""
     version, folder = Path(version), Path(version) / FOLDER
-    ids, parts = [], []
+    ids, counts = [], []
     for key in chapter_keys:
         meta = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
         ids += meta["ids"]
-        parts.append(np.load(folder / f"{key}.npy", mmap_mode="r"))
-    total = sum(len(p) for p in parts)
+        counts.append(len(meta["ids"]))
+    total = len(ids)
 
-    def write_rows(path):
-        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=(total, DIMS))
-        at = 0
-        for part in parts:
-            out[at:at + len(part)] = part
-            at += len(part)
-        out.flush()
-        del out
+    def parts():
+        for key, n in zip(chapter_keys, counts):
+            part = np.load(folder / f"{key}.npy")  # ~100 KB a chapter
+            if part.shape != (n, DIMS) or part.dtype != np.float16:
+                raise ValueError(f"{folder / key}.npy: {part.shape} {part.dtype}, expected ({n}, {DIMS}) float16")
+            yield part
 
-    _atomic_save(version / ALL, write_rows)
-    rows = np.load(version / ALL, mmap_mode="r")
-    scale = np.ones(DIMS, np.float32)
-    for start in range(0, total, 65536):
-        chunk = np.abs(np.asarray(rows[start:start + 65536], dtype=np.float32)).max(axis=0) / 127
-        scale = np.maximum(scale if start else chunk, chunk)
+    # The largest magnitude of each dimension, as float16 bits: with the sign bit cleared, the bits
+    # of finite float16 values order as their magnitudes do (integer work, no float16 arithmetic).
+    peak = np.zeros(DIMS, np.uint16)
+    for part in parts():
+        if len(part):
+            np.maximum(peak, (part.view(np.uint16) & 0x7FFF).max(axis=0), out=peak)
+    scale = peak.view(np.float16).astype(np.float32) / 127
     scale[scale == 0] = 1.0
+    inverse = (1 / scale).astype(np.float32)
 
-    def write_int8(path):
-        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int8, shape=(total, DIMS))
-        for start in range(0, total, 65536):
-            chunk = np.asarray(rows[start:start + 65536], dtype=np.float32) / scale
-            out[start:start + len(chunk)] = np.clip(np.rint(chunk), -127, 127)
-        out.flush()
-        del out
+    def write_both(path, int8_path):
+        # Plain sequential writes after each .npy header (a memory map would fault in every page).
+        with open(path, "wb") as rows, open(int8_path, "wb") as codes:
+            for f, dtype in ((rows, np.float16), (codes, np.int8)):
+                header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+                          "shape": (total, DIMS)}
+                np.lib.format.write_array_header_1_0(f, header)
+            for part in parts():
+                rows.write(part.tobytes())
+                scaled = part.astype(np.float32)
+                scaled *= inverse
+                np.rint(scaled, out=scaled)
+                np.clip(scaled, np.float32(-127), np.float32(127), out=scaled)
+                codes.write(scaled.astype(np.int8).tobytes())
 
-    _atomic_save(version / INT8, write_int8)
+    tmp = version / f".{INT8}.tmp"
+    _atomic_save(version / ALL, lambda path: write_both(path, tmp))
+    os.replace(tmp, version / INT8)
     _atomic_save(version / SCALE, _save(scale))
     names = np.array([i.encode("utf-8") for i in ids], dtype=f"S{max([len(i.encode()) for i in ids] + [1])}")
     _atomic_save(version / IDS, _save(names))
