@@ -66,9 +66,13 @@ def _write_cache(path, write):
     import tempfile
 
     fd, tmp = tempfile.mkstemp(prefix=".use-", suffix=path.suffix, dir=path.parent)
-    with os.fdopen(fd, "wb") as f:
-        write(f)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _mapped_table(table):
