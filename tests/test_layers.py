@@ -8,7 +8,7 @@ PACKAGE = ROOT / "search"
 # Bottom to top, in the order the data flows. The engines are the lowest floor of the index stage:
 # search.index makes their documents, drives their builds and opens their generations.
 STAGES = (
-    ("base", ("search.errors", "search.config", "search.text", "search.words")),
+    ("base", ("search.errors", "search.atomic", "search.config", "search.text", "search.words")),
     ("ingest", ("search.ingest",)),
     ("reference", ("search.reference",)),
     ("engines", ("search.engines",)),

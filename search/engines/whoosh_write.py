@@ -27,6 +27,7 @@ from whoosh.formats import Frequency
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
+from ..atomic import write_atomically
 from ..text import normalize, squash
 from . import worker_init
 
@@ -142,9 +143,8 @@ def _write_texts(folder, loaded):
     Written to a new file and renamed: the old name may be a hard link into the serving version."""
     texts = folder / TEXTS
     texts.mkdir(exist_ok=True)
-    tmp = texts / f".{loaded.job.key}.tmp"
-    tmp.write_text("".join(squash(normalize(d["text"])) + "\n" for d in loaded.documents), encoding="utf-8")
-    os.replace(tmp, texts / f"{loaded.job.key}.txt")
+    text = "".join(squash(normalize(d["text"])) + "\n" for d in loaded.documents)
+    write_atomically(texts / f"{loaded.job.key}.txt", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _add_chapters(writer, folder, jobs, load, report):

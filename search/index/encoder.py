@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import write_atomically
+
 MODEL = "use-multilingual-v3"  # written beside the vectors: vectors of another model are never mixed
 DIMS = 512
 
@@ -60,27 +62,12 @@ def _cache_path(resource, name, suffix):
     return Path(tempfile.gettempdir()) / f"repertoire-use-{name}-{stamp}{suffix}"
 
 
-def _write_cache(path, write):
-    """Write a cache file whole (processes writing it side by side each rename a whole file)."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=".use-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def _mapped_table(table):
     """The embedding table memory-mapped from the temp folder (written there on first use)."""
     path = _cache_path("weights.npz", "table", ".npy")
     try:
         if not path.is_file():
-            _write_cache(path, lambda f: np.save(f, table))
+            write_atomically(path, lambda tmp: np.save(tmp, table))  # tmp ends in .npy: saved as named
         mapped = np.load(path, mmap_mode="r")
     except (OSError, ValueError):
         return table  # no writable cache folder: keep it in memory
@@ -144,7 +131,7 @@ def _cached_tokenizer():
                  "prefixes": _packed(tok._prefixes),
                  "prefix_ids": np.fromiter(tok._prefixes.values(), np.int64, len(tok._prefixes)),
                  "charsmap": np.frombuffer(_charsmap(tok), np.uint8)}
-        _write_cache(path, lambda f: np.savez(f, **state))
+        write_atomically(path, lambda tmp: np.savez(tmp, **state))
     except (OSError, ValueError):
         pass  # no writable cache folder, or a piece this format cannot hold: parse again next time
     return tok

@@ -27,6 +27,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..atomic import write_atomically
 from ..engines import ENGINE_DIR, ENGINES, engine_class, engine_name
 from ..errors import IndexError_
 
@@ -132,14 +133,8 @@ def write_json(path, value):
 
     Written to a new file and renamed: in an incremental build the old name is a hard link to the
     previous version's file, which must not change (a running server may still read it)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
     text = json.dumps(value, ensure_ascii=False)  # in one piece: json.dump encodes in pure Python, 5x slower
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
 
 
 def checkpoint(point):

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import simsimd
 
+from ..atomic import write_atomically
 from .encoder import DIMS, MODEL, embed_texts, text_key
 
 FOLDER = "vectors"
@@ -59,18 +60,9 @@ def embeddable(document):
     return not document["cite_only"]
 
 
-def _atomic_save(path, write):
-    """Write a new file and rename it: the old name may be a hard link into the serving version."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 def _save(array):
-    def write(path):
-        with open(path, "wb") as f:
-            np.save(f, array)
-    return write
+    """A writer of `array` for write_atomically (the new file's name ends in .npy: saved as named)."""
+    return lambda tmp: np.save(tmp, array)
 
 
 def _previous_rows(folder, key):
@@ -107,9 +99,9 @@ def write_chapter_vectors(folder, key, documents):
                 _cache.popitem(last=False)
     rows = np.stack([known[k] for k in keys]) if keys else np.zeros((0, DIMS), np.float16)
     folder.mkdir(exist_ok=True)
-    _atomic_save(folder / f"{key}.npy", _save(rows))
+    write_atomically(folder / f"{key}.npy", _save(rows))
     meta = {"model": MODEL, "ids": [d["id"] for d in units], "keys": keys}
-    _atomic_save(folder / f"{key}.json", lambda p: p.write_text(json.dumps(meta), encoding="utf-8"))
+    write_atomically(folder / f"{key}.json", lambda p: p.write_text(json.dumps(meta), encoding="utf-8"))
     return len(todo)
 
 
@@ -165,13 +157,14 @@ def assemble(version, chapter_keys):
                 np.clip(scaled, np.float32(-127), np.float32(127), out=scaled)
                 codes.write(scaled.astype(np.int8).tobytes())
 
-    tmp = version / f".{INT8}.tmp"
-    _atomic_save(version / ALL, lambda path: write_both(path, tmp))
-    os.replace(tmp, version / INT8)
-    _atomic_save(version / SCALE, _save(scale))
+    def write_codes(codes):  # the int8 file is renamed into place after the float16 one
+        write_atomically(version / ALL, lambda rows: write_both(rows, codes))
+
+    write_atomically(version / INT8, write_codes)
+    write_atomically(version / SCALE, _save(scale))
     names = np.array([i.encode("utf-8") for i in ids], dtype=f"S{max([len(i.encode()) for i in ids] + [1])}")
-    _atomic_save(version / IDS, _save(names))
-    _atomic_save(version / INDEX, _save(np.argsort(names, kind="stable").astype(np.int64)))
+    write_atomically(version / IDS, _save(names))
+    write_atomically(version / INDEX, _save(np.argsort(names, kind="stable").astype(np.int64)))
     return total
 
 
@@ -237,7 +230,7 @@ class Vectors:
             self._matrix = np.load(self._path, mmap_mode="r")
         return self._matrix
 
-    def vectors(self, rows):
+    def read(self, rows):
         """float32 (len(rows), DIMS): the float16 rows `rows`, in the order given, read from the file."""
         out = np.empty((len(rows), DIMS), np.float16)
         size = DIMS * 2
@@ -276,7 +269,7 @@ class Vectors:
         approx = np.asarray(simsimd.cdist(query, self._int8, metric="dot", threads=1), dtype=np.float32)[0]
         wanted = min(max(k, RERANK), len(approx))
         rows = np.sort(np.argpartition(-approx, wanted - 1)[:wanted])
-        sims = self.vectors(rows) @ vector
+        sims = self.read(rows) @ vector
         k = min(k, len(rows))
         best = np.lexsort((rows, -sims))[:k]  # by cosine, ties by row (document order)
         return rows[best], sims[best]

@@ -62,7 +62,7 @@ def by_meaning(vectors, records, raw, parsed):
     query = embed_query(meaning_text(raw, parsed)).astype(np.float32)
     rows = [vectors.row(r["id"]) for r in records]
     known = [row for row in rows if row is not None]
-    cosine = dict(zip(known, (vectors.vectors(known) @ query).tolist()))
+    cosine = dict(zip(known, (vectors.read(known) @ query).tolist()))
     score = [cosine[row] if row is not None else -2.0 for row in rows]
     order = sorted(range(len(records)), key=lambda i: (-score[i], i))
     return [records[i] for i in order]

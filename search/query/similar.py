@@ -99,7 +99,7 @@ def similar_records(engine, vectors, record_id, limit=SIMILAR):
     if found is None:
         return []
     base = found[0]
-    rows, cosines = vectors.nearest(vectors.vectors([row])[0], CANDIDATES + 1)
+    rows, cosines = vectors.nearest(vectors.read([row])[0], CANDIDATES + 1)
     by_text, items = {}, []
     for r, c in zip(rows.tolist(), cosines.tolist()):
         other_id = vectors.record_id(r)

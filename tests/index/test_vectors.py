@@ -115,11 +115,11 @@ def _mapped_files():
 def test_a_search_reads_the_rows_it_reranks_without_mapping_the_float16_file(seed_vectors):
     vectors = Vectors.open(seed_vectors)
     row = vectors.row(f"{KEY}.49.p42")
-    query = vectors.vectors([row])[0]
+    query = vectors.read([row])[0]
     rows, cosines = vectors.nearest(query, 3)
     float16_file = os.path.realpath(seed_vectors / ALL)
     assert float16_file not in _mapped_files()
-    assert np.array_equal(vectors.vectors(rows), np.asarray(vectors.matrix[rows], dtype=np.float32))
+    assert np.array_equal(vectors.read(rows), np.asarray(vectors.matrix[rows], dtype=np.float32))
     assert float16_file in _mapped_files()  # the full scans' map, asked for: the check sees maps
     assert (int(rows[0]), round(float(cosines[0]), 2)) == (row, 1.0)
     vectors.close()
