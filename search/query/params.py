@@ -19,6 +19,8 @@ FACET_TITLES = {"country": "国家", "org": "组织", "meeting": "会议", "year
                 "charter": "《宪章》条款"}
 # The date range on the meeting date (URL names).
 RANGE = ("from", "to")
+# Filters whose values have a closed form (a number, a year, a kind): spaces are never part of one.
+CLOSED_FILTERS = ("meeting", "year", "kind")
 SORTS = {"relevance": "相关度", "date": "日期（从早到晚）", "date_desc": "日期（从晚到早）", "document": "文件顺序"}
 KINDS = {"heading": ("标题", "heading"), "paragraph": ("段落", "paragraph"),
          "decision": ("决定", "decision"), "footnote": ("脚注", "footnote")}
@@ -53,12 +55,12 @@ class SearchParams:
         q = first_value(get("q")) or ""
         per_page = _int(get("per_page"), "per_page", default_per_page, 1, MAX_PER_PAGE)
         page = _int(get("page"), "page", 1, 1, MAX_PAGE)  # past the last page: the last (search.query.result)
-        sort = first_value(get("sort")) or "relevance"
+        sort = _given(get("sort")) or "relevance"
         if sort not in SORTS:
-            raise QueryError(f"sort：应为 {'、'.join(SORTS)} 之一，而不是 {sort[:40]!r}", "sort")
+            raise QueryError(f"sort：应为 {'、'.join(SORTS)} 之一，而不是 {str(sort)[:40]!r}", "sort")
         notices = []
-        date_from = _date(first_value(get("from")), "from")
-        date_to = _date(first_value(get("to")), "to")
+        date_from = _date(_given(get("from")), "from")
+        date_to = _date(_given(get("to")), "to")
         if date_from and date_to and date_from > date_to:
             notices.append(f"起始日期 {date_from} 晚于截止日期 {date_to}：已按 {date_to} 至 {date_from} 检索。")
             date_from, date_to = date_to, date_from
@@ -109,11 +111,20 @@ def first_value(values):
     return None
 
 
+def _given(values):
+    """The first value that is not empty, as given: for a parameter with a closed form (a number,
+    a date, one of a list), where an empty field means "not set" but spaces are not the value."""
+    for v in values:
+        if v is not None and str(v) != "":
+            return v
+    return None
+
+
 def _int(values, name, default, low, high):
-    value = first_value(values)
+    value = _given(values)
     if value is None:
         return default
-    text = str(value).strip()
+    text = str(value)
     # ASCII digits only: int() would also take "1_0", "٣" and full-width digits.
     if not re.fullmatch(r"-?[0-9]{1,12}", text):
         raise QueryError(f"{name}：应为整数，而不是 {text[:40]!r}", name)
@@ -128,7 +139,7 @@ def _date(value, name):
     if value is None:
         return None
     try:
-        return date.fromisoformat(str(value).strip()).isoformat()
+        return date.fromisoformat(str(value)).isoformat()
     except ValueError:
         raise QueryError(f"{name}：应为 YYYY-MM-DD 格式的日期，而不是 {str(value)[:40]!r}", name) from None
 
@@ -137,10 +148,14 @@ def _values(values, name, check, room, notices):
     """The distinct valid values of a filter, at most MAX_FACET_VALUES of it and `room[0]` left of
     MAX_FILTER_VALUES in all (each asked-for value costs a link on every facet value shown)."""
     out, dropped = [], 0
+    closed = name in CLOSED_FILTERS
     for v in values:
-        if v is None or str(v).strip() == "":
-            continue
-        v = check(str(v).strip())
+        v = None if v is None else str(v)
+        if not v or (not closed and not v.strip()):
+            continue  # an empty field (for a filter of free text, a blank one too)
+        if closed and v != v.strip():
+            raise QueryError(f"{name}：值的前后不应有空白，而不是 {v[:40]!r}", name)
+        v = check(v.strip())
         if v in out:
             continue
         if len(out) >= min(MAX_FACET_VALUES, room[0]):

@@ -102,6 +102,10 @@ def test_unknown_is_404_json(client, url):
     ("per_page=%EF%BC%92%EF%BC%90", "per_page"), ("sort=best", "sort"), ("from=2004-13-01", "from"),
     ("to=tomorrow", "to"), ("country=Atlantis", "country"), ("org=XYZ", "org"), ("meeting=abc", "meeting"),
     ("year=19", "year"), ("kind=poem", "kind"),
+    # Spaces are not a number, a date, a sort or a year (the API description: an empty value or a valid one).
+    ("sort=%0C", "sort"), ("sort=%20date", "sort"), ("page=%20", "page"), ("per_page=5%20", "per_page"),
+    ("from=%202004-01-01", "from"), ("to=%09", "to"), ("year=%20", "year"), ("year=2005%20", "year"),
+    ("meeting=%205007", "meeting"), ("kind=%20", "kind"),
 ])
 def test_bad_parameters_are_400_with_error_status_code_and_param(client, query, param):
     response = client.get(f"/api/search?q=和平&{query}")
@@ -110,6 +114,14 @@ def test_bad_parameters_are_400_with_error_status_code_and_param(client, query, 
     assert {k: data[k] for k in ("status", "code", "param")} == {"status": 400, "code": "bad_parameter",
                                                                "param": param}
     assert set(data) == {"error", "status", "code", "param"} and data["error"].startswith(param)
+
+
+def test_an_empty_field_is_not_set_and_blank_free_text_too(client):
+    plain = client.get("/api/search?q=和平").get_json()
+    for query in ("sort=&page=&per_page=&from=&to=&year=&meeting=&kind=", "country=%20&org=%09&q=%20&q=和平"):
+        data = client.get(f"/api/search?q=和平&{query}").get_json()
+        assert ([h["id"] for h in data["hits"]], data["total"], data["filters"]) == \
+            ([h["id"] for h in plain["hits"]], plain["total"], {})
 
 
 def _last_page(client, q):
